@@ -1,0 +1,1 @@
+"""Answering strategies behind one interface, registered by name (see `registry.py`)."""

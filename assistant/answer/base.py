@@ -1,0 +1,36 @@
+"""The one interface every answering strategy implements, and the steps they share.
+
+Each strategy does two steps, as in a reader's head: `prepare` (rewrite the question and
+retrieve passages) and `answer_stream` (yield text increments, then the final `Answer`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+from assistant.followup import standalone_question
+from assistant.retrieve import HybridRetriever
+from assistant.schema import Answer, Message, Thoughts
+from assistant.settings import Settings
+
+REFUSAL = "The articles don't cover this, so I can't answer it from them."
+
+
+class Answerer(ABC):
+    name: str
+
+    def __init__(self, settings: Settings, retriever: HybridRetriever) -> None:
+        self.settings = settings
+        self.retriever = retriever
+
+    def prepare(self, question: str, history: list[Message]) -> Thoughts:
+        standalone = self.rewrite(question, history)
+        return Thoughts(standalone_question=standalone, passages=self.retriever.passages(standalone))
+
+    def rewrite(self, question: str, history: list[Message]) -> str:
+        return standalone_question(question, history)
+
+    @abstractmethod
+    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
+        """Yield text increments, then exactly one `Answer` whose text is their concatenation."""

@@ -1,0 +1,140 @@
+"""The `assistant` command: ingest, ask, chat, sources."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from assistant.core import Assistant
+from assistant.errors import AssistantError
+from assistant.schema import Answer, Message
+
+app = typer.Typer(help="Answers questions from news articles, citing the exact passages.", no_args_is_help=True)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+ModelOption = Annotated[
+    str | None, typer.Option("--model", "-m", help="Answering model: extractive (default), local, openai, ollama.")
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(command: F) -> F:
+    """Show an `AssistantError` as one plain line and exit 1, never as a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AssistantError as error:
+            err.print(f"[red]Error:[/red] {escape(str(error))}")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@app.command()
+@friendly_errors
+def ingest(
+    path: Annotated[
+        Path | None, typer.Argument(help="Folder of .txt, .md or .html articles; default: the bundled corpus.")
+    ] = None,
+) -> None:
+    """Index a folder of articles. Unchanged articles are not embedded again."""
+    bot = Assistant(auto_ingest=False)
+    report = bot.ingest(path)
+    for name, reason in report.skipped_files:
+        err.print(f"[yellow]Skipped[/yellow] {escape(name)}: {escape(reason)}")
+    out.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed; {report.chunks_embedded} chunks embedded."
+    )
+
+
+@app.command()
+@friendly_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question about the articles.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer and citations as JSON.")] = False,
+    model: ModelOption = None,
+) -> None:
+    """Answer one question, streaming the text, then list the sources."""
+    bot = Assistant(model=model)
+    if as_json:
+        answer = bot.ask(question)
+        out.print_json(json.dumps(answer_json(answer), ensure_ascii=False))
+        return
+    print_answer(stream_answer(bot, question, []))
+
+
+@app.command()
+@friendly_errors
+def chat(model: ModelOption = None) -> None:
+    """Talk with the assistant; follow-up questions use the conversation. Ctrl-D or 'exit' ends it."""
+    bot = Assistant(model=model)
+    history: list[Message] = []
+    out.print("Ask about the articles. Type 'exit' to leave.")
+    while True:
+        try:
+            question = input("\nyou> ")
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            return
+        if question.strip().lower() in {"exit", "quit"}:
+            return
+        try:
+            answer = stream_answer(bot, question, history)
+        except AssistantError as error:
+            err.print(f"[red]Error:[/red] {escape(str(error))}")
+            continue
+        print_answer(answer)
+        history += [Message(role="user", content=question), Message(role="assistant", content=answer.text)]
+
+
+@app.command()
+@friendly_errors
+def sources() -> None:
+    """List the indexed articles."""
+    bot = Assistant()
+    for meta in bot.articles():
+        out.print(f"[bold]{escape(meta.article_id)}[/bold]  {escape(meta.title)}")
+        out.print(f"    {escape(meta.author)} · {escape(meta.publisher)} · {escape(meta.date)}")
+
+
+def stream_answer(bot: Assistant, question: str, history: list[Message]) -> Answer:
+    for item in bot.stream(question, history):
+        if isinstance(item, Answer):
+            out.print()
+            return item
+        out.print(escape(item), end="")
+    raise RuntimeError("the answer stream ended without an answer")
+
+
+def print_answer(answer: Answer) -> None:
+    for notice in answer.notices:
+        err.print(f"[yellow]Note:[/yellow] {escape(notice)}")
+    if not answer.citations:
+        return
+    out.print("\n[bold]Sources[/bold]")
+    for citation in answer.citations:
+        out.print(f"[{citation.number}] {escape(citation.title)} — {escape(citation.author)}, {escape(citation.date)}")
+        out.print(f"    “{escape(citation.quote)}” (chars {citation.start}–{citation.end})")
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    data = answer.model_dump(exclude={"thoughts"})
+    data["standalone_question"] = answer.thoughts.standalone_question
+    return data

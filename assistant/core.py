@@ -1,0 +1,139 @@
+"""`Assistant`: the one door the CLI, the UI, the HTTP API and the evals use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from assistant.answer.base import Answerer
+from assistant.answer.registry import ANSWERERS, create_answerer
+from assistant.embeddings import load_embeddings
+from assistant.errors import InvalidQuestionError, NothingIndexedError
+from assistant.ingest import load_corpus
+from assistant.retrieve import HybridRetriever
+from assistant.schema import Answer, Article, ArticleMeta, Message
+from assistant.settings import Settings
+from assistant.store import ArticleStore, IngestReport
+from assistant.tokens import count_tokens, truncate_to_tokens
+
+log = logging.getLogger(__name__)
+
+HISTORY_TURNS_KEPT = 10
+_history_adapter = TypeAdapter(list[Message])
+
+
+class Assistant:
+    """Answers questions from the indexed articles, each sentence cited to an exact passage.
+
+    >>> bot = Assistant()                    # settings from env vars / assistant.toml
+    >>> answer = bot.ask("What share of Mongolia's exports go to China?")
+    >>> answer.text, answer.refused, answer.citations
+    """
+
+    def __init__(self, settings: Settings | None = None, *, model: str | None = None, **overrides: Any) -> None:
+        if settings is None:
+            settings = Settings(**overrides)
+        elif overrides:
+            settings = settings.model_copy(update=overrides)
+        if model:
+            settings = settings.model_copy(update={"model": model})
+        self.settings = settings
+        embeddings = load_embeddings(settings.embedding_model_path, settings.embedding_batch_size)
+        self.store = ArticleStore(settings, embeddings)
+        self.retriever = HybridRetriever(
+            store=self.store,
+            embeddings=embeddings,
+            k=settings.retrieval_k,
+            candidate_k=settings.candidate_k,
+            rrf_k=settings.rrf_k,
+        )
+        self._answerers: dict[str, Answerer] = {}
+        if settings.auto_ingest and not self.store.committed() and settings.corpus_dir.is_dir():
+            log.info("No articles indexed yet: indexing %s", settings.corpus_dir)
+            self.ingest(settings.corpus_dir)
+
+    # ---- answering -----------------------------------------------------------------------
+
+    def ask(
+        self, question: str, history: Sequence[Message | dict[str, str]] | None = None, *, model: str | None = None
+    ) -> Answer:
+        """The whole answer at once."""
+        for item in self.stream(question, history, model=model):
+            if isinstance(item, Answer):
+                return item
+        raise RuntimeError("the answerer ended without an answer")
+
+    def stream(
+        self, question: str, history: Sequence[Message | dict[str, str]] | None = None, *, model: str | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield text increments as they are produced, then the final `Answer`."""
+        question, notices = self._checked_question(question)
+        turns = self._checked_history(history)
+        answerer = self.answerer(model or self.settings.model)
+        if not self.retriever.refresh():
+            raise NothingIndexedError("No articles are indexed yet. Run `assistant ingest [FOLDER]` first.")
+        thoughts = answerer.prepare(question, turns)
+        for item in answerer.answer_stream(question, turns, thoughts):
+            if isinstance(item, Answer):
+                yield item.model_copy(update={"notices": notices + item.notices})
+            else:
+                yield item
+
+    def answerer(self, name: str) -> Answerer:
+        if name not in self._answerers:
+            self._answerers[name] = create_answerer(name, self.settings, self.retriever)
+        return self._answerers[name]
+
+    @staticmethod
+    def models() -> list[str]:
+        return sorted(ANSWERERS)
+
+    # ---- articles ------------------------------------------------------------------------
+
+    def ingest(self, path: Path | str | None = None, *, show_progress: bool = True) -> IngestReport:
+        """Index a folder of articles; only new or changed articles are embedded."""
+        folder = Path(path) if path is not None else self.settings.corpus_dir
+        corpus = load_corpus(folder)
+        report = self.store.sync(corpus.articles, source=str(folder.resolve()), show_progress=show_progress)
+        report.skipped_files = [(str(p), reason) for p, reason in corpus.skipped]
+        return report
+
+    def articles(self) -> list[ArticleMeta]:
+        return sorted(self.retriever.refresh().values(), key=lambda a: a.article_id)
+
+    def article(self, article_id: str) -> Article | None:
+        meta = self.retriever.refresh().get(article_id)
+        text = self.store.article_text(article_id) if meta else None
+        return Article(**meta.model_dump(), text=text) if meta and text is not None else None
+
+    # ---- input checks --------------------------------------------------------------------
+
+    def _checked_question(self, question: str) -> tuple[str, list[str]]:
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidQuestionError("The question is empty. Ask something about the articles.")
+        question = question.strip()
+        limit = self.settings.max_question_tokens
+        tokens = count_tokens(question, self.settings.tokenizer)
+        if tokens <= limit:
+            return question, []
+        notice = f"Your question was {tokens} tokens long; only its first {limit} tokens were used."
+        return truncate_to_tokens(question, limit, self.settings.tokenizer), [notice]
+
+    @staticmethod
+    def _checked_history(history: Sequence[Message | dict[str, str]] | None) -> list[Message]:
+        if not history:
+            return []
+        try:
+            turns = _history_adapter.validate_python([m.model_dump() if isinstance(m, Message) else m for m in history])
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise InvalidQuestionError(
+                f"The conversation history is malformed at {where}: {first['msg']}. "
+                "Each turn needs a role ('user' or 'assistant') and a content string."
+            ) from None
+        return turns[-2 * HISTORY_TURNS_KEPT :]

@@ -1,0 +1,95 @@
+"""One typed settings object: environment variables, then an optional TOML file, then defaults.
+
+Every default works offline with no key. Code receives a `Settings` instance; nothing below
+this module reads `os.environ` for configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_corpus_dir() -> Path:
+    """The articles shipped with the project: `corpus/` beside the package (a source checkout)."""
+    return PACKAGE_DIR.parent / "corpus"
+
+
+def config_file() -> Path:
+    """Where the optional TOML file is read from: `ASSISTANT_CONFIG`, else ./assistant.toml."""
+    return Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+
+
+class Settings(BaseSettings):
+    """All knobs of the assistant. Env vars use the `ASSISTANT_` prefix (e.g. ASSISTANT_MODEL)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("news-assistant")),
+        description="Where the embedded Chroma database and model files live.",
+    )
+    corpus_dir: Path = Field(default_factory=bundled_corpus_dir)
+    auto_ingest: bool = Field(
+        default=True, description="Index corpus_dir on first use when the store holds no articles."
+    )
+    collection: str = "news"
+
+    chroma_host: str | None = Field(default=None, validation_alias=AliasChoices("ASSISTANT_CHROMA_HOST", "CHROMA_HOST"))
+    chroma_port: int = Field(default=8000, validation_alias=AliasChoices("ASSISTANT_CHROMA_PORT", "CHROMA_PORT"))
+
+    embedding_model_path: Path | None = Field(
+        default=None, description="A sentence-transformers folder; default: the packaged MiniLM."
+    )
+    embedding_batch_size: int = 64
+
+    tokenizer: str = "cl100k_base"
+    chunk_tokens: int = 160
+    chunk_overlap_tokens: int = 48
+
+    retrieval_k: int = Field(default=5, ge=1, le=50)
+    candidate_k: int = Field(default=20, ge=1, le=200, description="Per-retriever depth before fusion.")
+    rrf_k: int = 60
+
+    min_relevance: float = Field(
+        default=0.5, description="Below this sentence relevance the extractive answer refuses."
+    )
+    max_answer_sentences: int = 3
+    max_question_tokens: int = Field(default=256, ge=16)
+
+    model: str = "extractive"
+
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    ollama_base_url: str = "http://127.0.0.1:11434"
+    ollama_model: str = "qwen2.5:1.5b"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"

@@ -1,0 +1,1 @@
+"""The eval suite: faithfulness, citations, retrieval and refusal, measured through `assistant.Assistant`."""
