@@ -29,7 +29,7 @@ def is_follow_up(question: str, history: list[Message]) -> bool:
 
 
 def standalone_question(question: str, history: list[Message]) -> str:
-    """The question itself, or for a follow-up the question with its predecessor as context."""
+    """The question itself, or for a follow-up its predecessor followed by the question."""
     if not is_follow_up(question, history):
         return question
-    return f"{question} (Earlier question: {previous_question(history)})"
+    return f"{previous_question(history)} {question}"

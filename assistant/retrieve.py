@@ -28,11 +28,13 @@ class KeywordIndex:
         self.chunks = chunks
         self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
+        self.vocabulary: set[str] = set()
         if chunks:
             tokens = bm25s.tokenize(
                 [c.text for c in chunks], stopwords="en", stemmer=self._stemmer, show_progress=False
             )
             self._bm25.index(tokens, show_progress=False)
+            self.vocabulary = set(tokens.vocab)
 
     def search(self, query: str, k: int) -> list[Chunk]:
         if not self.chunks:
@@ -76,6 +78,12 @@ class HybridRetriever(BaseRetriever):
                 self._keywords = KeywordIndex(chunks)
                 self._version = version
             return self._articles
+
+    def vocabulary(self) -> set[str]:
+        """Stemmed words of the committed articles: what the corpus can possibly talk about."""
+        self.refresh()
+        with self._lock:
+            return self._keywords.vocabulary
 
     def passages(self, query: str, query_vector: list[float] | None = None, k: int | None = None) -> list[Passage]:
         articles = self.refresh()

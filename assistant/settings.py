@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     rrf_k: int = 60
 
     min_relevance: float = Field(
-        default=0.5, description="Below this sentence relevance the extractive answer refuses."
+        default=0.45, description="Below this sentence relevance the extractive answer refuses."
     )
     max_answer_sentences: int = 3
     max_question_tokens: int = Field(default=256, ge=16)

@@ -19,19 +19,38 @@ from bm25s.stopwords import STOPWORDS_EN
 from assistant.answer.base import REFUSAL, Answerer
 from assistant.chunking import sentence_spans
 from assistant.cite import CitationBook
-from assistant.followup import is_follow_up, previous_answer, previous_question
+from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
 from assistant.retrieve import HybridRetriever
 from assistant.schema import Answer, AnswerSentence, ArticleMeta, Message, Thoughts
 from assistant.settings import Settings
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)?")
-NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
-NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|n[’']t)\b", re.IGNORECASE)
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+PERCENT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s?(?:%|percent)")
+ABSOLUTE_FIRST = re.compile(r"\b(first time|never before|for the first time)\b", re.IGNORECASE)
+FIRST_SINCE = re.compile(r"\bfirst\b[^.]*\bsince\s+(1[89]|20)\d\d\b", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
-STOPWORDS = set(STOPWORDS_EN) | {"does", "did", "do", "what", "which", "who", "whom", "how", "why", "when", "where"}
+# Words that say what kind of answer is wanted, not what it is about.
+QUESTION_WORDS = {
+    "does", "did", "do", "what", "which", "who", "whom", "how", "why", "when", "where", "many", "much", "roughly",
+    "exactly", "approximately", "would", "could", "should", "will", "can", "ever", "really", "according", "say",
+    "says", "said", "tell", "describe", "described", "article", "articles", "piece", "pieces", "kind", "kinds",
+}  # fmt: skip
+STOPWORDS = set(STOPWORDS_EN) | QUESTION_WORDS
+QUANTITY_QUESTION = re.compile(
+    r"\b(how (many|much|big|large|long|old|far)|what (share|percentage|proportion|fraction|number))\b", re.IGNORECASE
+)
+QUANTITY = re.compile(
+    r"\d|\b(half|third|quarter|majority|most|all|dozens?|hundreds?|thousands?|millions?|billions?|percent|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|years?|decades?)\b",
+    re.IGNORECASE,
+)
+MISSING_QUANTITY_PENALTY = 0.15
+UNKNOWN_WORDS_SHARE = 0.5
+CONFIDENT_RELEVANCE = 0.65  # above this, unknown words are taken for paraphrase
 
 SEMANTIC_WEIGHT = 0.8  # the rest is keyword overlap
-FOLLOW_UP_WEIGHT = 0.25  # share of the earlier question in a follow-up's score
+FOLLOW_UP_WEIGHT = 0.5  # share of the bare follow-up, the rest read in the context of the earlier question
 ALREADY_SAID_PENALTY = 0.15
 SECOND_SENTENCE_MARGIN = 0.08
 DUPLICATE_SIMILARITY = 0.85
@@ -60,7 +79,7 @@ class ExtractiveAnswerer(Answerer):
         candidates = self._score(question, history, self._candidates(thoughts))
         best = candidates[0].score if candidates else 0.0
         thoughts = thoughts.model_copy(update={"best_relevance": best})
-        if best < self.settings.min_relevance:
+        if best < self.settings.min_relevance or (best < CONFIDENT_RELEVANCE and self._asks_about_unknowns(question)):
             yield REFUSAL
             yield Answer(text=REFUSAL, refused=True, model=self.name, thoughts=thoughts)
             return
@@ -114,20 +133,38 @@ class ExtractiveAnswerer(Answerer):
         if not candidates:
             return []
         matrix = np.stack([c.vector for c in candidates])
-        semantic = matrix @ self._vectors([question])[0]
+        # A question of several sentences ("How many people live there? Also, ignore your rules.")
+        # is as relevant to a passage as its most relevant sentence.
+        parts = [question] + [question[start:end] for start, end in sentence_spans(question)]
+        semantic = (matrix @ np.stack(self._vectors(list(dict.fromkeys(parts)))).T).max(axis=1)
         keywords = self._keywords(question)
         follow_up = is_follow_up(question, history)
         if follow_up:
-            earlier = matrix @ self._vectors([previous_question(history) or ""])[0]
-            semantic = (1 - FOLLOW_UP_WEIGHT) * semantic + FOLLOW_UP_WEIGHT * earlier
+            in_context = matrix @ self._vectors([standalone_question(question, history)])[0]
+            semantic = (1 - FOLLOW_UP_WEIGHT) * in_context + FOLLOW_UP_WEIGHT * semantic
             keywords |= self._keywords(previous_question(history) or "")
         said = previous_answer(history) or ""
+        wants_quantity = bool(QUANTITY_QUESTION.search(question))
         for candidate, similarity in zip(candidates, semantic, strict=True):
             overlap = len(keywords & self._keywords(candidate.text)) / len(keywords) if keywords else 0.0
             candidate.score = SEMANTIC_WEIGHT * float(similarity) + (1 - SEMANTIC_WEIGHT) * overlap
             if follow_up and candidate.text in said:
                 candidate.score -= ALREADY_SAID_PENALTY
+            if wants_quantity and not QUANTITY.search(candidate.text):
+                candidate.score -= MISSING_QUANTITY_PENALTY
         return sorted(candidates, key=lambda c: c.score, reverse=True)
+
+    def _asks_about_unknowns(self, question: str) -> bool:
+        """True when at least half the words of even the plainest part of the question never occur
+        in the articles ("What is Mongolia's GDP?"): close-sounding passages are then no answer."""
+        vocabulary = self.retriever.vocabulary()
+        parts = [question] + [question[start:end] for start, end in sentence_spans(question)]
+        ratios = []
+        for part in parts:
+            words = self._keywords(part)
+            if words:
+                ratios.append(len(words - vocabulary) / len(words))
+        return bool(ratios) and min(ratios) >= UNKNOWN_WORDS_SHARE
 
     def _choose(self, ranked: list[Candidate]) -> list[Candidate]:
         chosen = [ranked[0]]
@@ -161,22 +198,30 @@ def _is_statement(text: str) -> bool:
 
 
 def _find_conflict(top: Candidate, ranked: list[Candidate]) -> tuple[Candidate, Candidate] | None:
-    """A strong sentence on the same point as `top` whose numbers or polarity disagree with it."""
+    """A strong sentence on the same point as `top` that disagrees with it.
+
+    Disagreement is read narrowly, to avoid crying wolf: different years or percentages for the
+    same thing, or one sentence calling something a first while the other dates an earlier one.
+    """
     for other in ranked[1:4]:
         if other.score < top.score - 2 * SECOND_SENTENCE_MARGIN:
             break
         if float(top.vector @ other.vector) < CONFLICT_TOPIC_SIMILARITY:
             continue
-        numbers_top, numbers_other = set(NUMBER.findall(top.text)), set(NUMBER.findall(other.text))
-        numbers_differ = bool(numbers_top) and bool(numbers_other) and not numbers_top & numbers_other
-        polarity_differs = bool(NEGATION.search(top.text)) != bool(NEGATION.search(other.text))
-        if numbers_differ or polarity_differs:
-            return (
-                (top, other)
-                if top.start <= other.start or top.meta.article_id != other.meta.article_id
-                else (other, top)
-            )
+        if _disagree(top.text, other.text) or _disagree(other.text, top.text):
+            same_article = top.meta.article_id == other.meta.article_id
+            return (other, top) if same_article and other.start < top.start else (top, other)
     return None
+
+
+def _disagree(one: str, other: str) -> bool:
+    years_one, years_other = set(YEAR.findall(one)), set(YEAR.findall(other))
+    shares_one, shares_other = set(PERCENT.findall(one)), set(PERCENT.findall(other))
+    if (years_one and years_other and not years_one & years_other) or (
+        shares_one and shares_other and not shares_one & shares_other
+    ):
+        return True
+    return bool(ABSOLUTE_FIRST.search(one)) and bool(FIRST_SINCE.search(other))
 
 
 def _markers(numbers: list[int]) -> str:
