@@ -18,8 +18,8 @@ from assistant.errors import AssistantError
 from assistant.schema import Answer, Message
 
 app = typer.Typer(help="Answers questions from news articles, citing the exact passages.", no_args_is_help=True)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ModelOption = Annotated[
     str | None, typer.Option("--model", "-m", help="Answering model: extractive (default), local, openai, ollama.")

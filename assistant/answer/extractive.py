@@ -90,7 +90,7 @@ class ExtractiveAnswerer(Answerer):
         conflict = _find_conflict(chosen[0], candidates)
         if conflict is not None:
             numbers = [book.cite(c.meta, c.text, c.start, c.end) for c in conflict]
-            lead = f"The articles are not consistent on this {_markers(numbers)}."
+            lead = f"The articles are not consistent on this point. {_markers(numbers)}"
             sentences.append(AnswerSentence(text=lead, citations=numbers))
             chosen = list(conflict)
         for candidate in chosen:

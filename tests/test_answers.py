@@ -1,0 +1,96 @@
+"""The default (extractive) answerer on the bundled articles and the development questions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant import Answer, Assistant
+from tests.conftest import REPO
+
+DEV_SET = [json.loads(line) for line in (REPO / "evals/datasets/dev.jsonl").read_text(encoding="utf-8").splitlines()]
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+@pytest.mark.parametrize("row", DEV_SET, ids=[row["id"] for row in DEV_SET])
+def test_every_citation_quotes_its_article_exactly(bot: Assistant, row: dict) -> None:
+    answer = bot.ask(row["question"], history=row["history"])
+    numbers = {c.number for c in answer.citations}
+    assert numbers == set(range(1, len(numbers) + 1))
+    for citation in answer.citations:
+        article = bot.article(citation.article_id)
+        assert article is not None
+        assert article.text[citation.start : citation.end] == citation.quote
+        assert citation.title == article.title and citation.date == article.date
+    assert {int(n) for n in MARKER.findall(answer.text)} == numbers
+    if not answer.refused:
+        for sentence in answer.sentences:
+            assert sentence.citations and sentence.text.endswith("]"), sentence.text
+
+
+def test_answers_with_the_supporting_passage(bot: Assistant) -> None:
+    answer = bot.ask("What share of Mongolia's exports go to China?")
+    assert not answer.refused
+    assert "90 %" in answer.text
+    assert any("China is the destination for 90 % of Mongolia’s exports" in c.quote for c in answer.citations)
+    assert answer.citations[0].article_id == "mongolia-delicate-balancing-act"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is Mongolia's GDP?", "How many people live in Ulaanbaatar?", "What is the capital of France?"],
+)
+def test_refuses_what_the_articles_do_not_cover(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.refused
+    assert answer.citations == []
+    assert "don't cover" in answer.text
+
+
+def test_follow_up_is_resolved_from_history(bot: Assistant) -> None:
+    first = bot.ask("What does Russia supply to Mongolia?")
+    assert "electricity" in first.text
+    history = [{"role": "user", "content": "What does Russia supply to Mongolia?"},
+               {"role": "assistant", "content": first.text}]
+    follow_up = bot.ask("And what does China buy from it?", history=history)
+    assert not follow_up.refused
+    assert "90 %" in follow_up.text and "coal" in follow_up.text
+    assert "What does Russia supply to Mongolia?" in follow_up.thoughts.standalone_question
+
+
+def test_a_follow_up_that_needs_its_history(bot: Assistant) -> None:
+    assert bot.ask("What did they abstain from?").refused
+    history = [{"role": "user", "content": "How does Mongolia vote at the UN?"},
+               {"role": "assistant", "content": "..."}]
+    answer = bot.ask("What did they abstain from?", history=history)
+    assert not answer.refused
+    assert "abstains from UN resolutions" in answer.text
+
+
+def test_contradiction_in_the_articles_is_reported_with_both_citations(bot: Assistant) -> None:
+    answer = bot.ask("Was this Putin's first ever visit to Mongolia?")
+    assert "not consistent" in answer.text
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "first time the Russian president has been to Mongolia" in quotes
+    assert "since 2019" in quotes
+    assert answer.sentences[0].citations == [1, 2]
+
+
+def test_stream_yields_increments_then_the_answer(bot: Assistant) -> None:
+    items = list(bot.stream("How does Mongolia usually vote on UN resolutions condemning the invasion of Ukraine?"))
+    *increments, final = items
+    assert isinstance(final, Answer)
+    assert increments and all(isinstance(i, str) for i in increments)
+    assert "".join(increments) == final.text
+    assert "abstains" in final.text
+
+
+def test_answers_carry_their_thoughts(bot: Assistant) -> None:
+    answer = bot.ask("When did Putin and Xi declare a no limits partnership?")
+    passages = answer.thoughts.passages
+    assert 0 < len(passages) <= bot.settings.retrieval_k
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+    assert any(p.vector_rank is not None and p.keyword_rank is not None for p in passages)
+    assert "February 2022" in answer.text
