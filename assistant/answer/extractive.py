@@ -29,6 +29,8 @@ YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 PERCENT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s?(?:%|percent)")
 ABSOLUTE_FIRST = re.compile(r"\b(first time|never before|for the first time)\b", re.IGNORECASE)
 FIRST_SINCE = re.compile(r"\bfirst\b[^.]*\bsince\s+(1[89]|20)\d\d\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[–—]\s+")
+MIN_CLAUSE_WORDS = 5
 TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = {
@@ -52,9 +54,10 @@ CONFIDENT_RELEVANCE = 0.65  # above this, unknown words are taken for paraphrase
 SEMANTIC_WEIGHT = 0.8  # the rest is keyword overlap
 FOLLOW_UP_WEIGHT = 0.5  # share of the bare follow-up, the rest read in the context of the earlier question
 ALREADY_SAID_PENALTY = 0.15
-SECOND_SENTENCE_MARGIN = 0.08
+SECOND_SENTENCE_MARGIN = 0.2
 DUPLICATE_SIMILARITY = 0.85
 CONFLICT_TOPIC_SIMILARITY = 0.55
+CONFLICT_MARGIN = 0.16
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Candidate:
     end: int
     text: str
     vector: np.ndarray
+    views: np.ndarray  # the sentence's vector and those of its longer clauses, one per row
     score: float = 0.0
 
 
@@ -123,20 +127,24 @@ class ExtractiveAnswerer(Answerer):
                     continue
                 seen.add(key)
                 found.append((passage.meta, chunk.start + start, chunk.start + end, text))
-        vectors = self._vectors([text for *_, text in found])
-        return [
-            Candidate(meta, start, end, text, vector)
-            for (meta, start, end, text), vector in zip(found, vectors, strict=True)
-        ]
+        views = [[text, *_clauses(text)] for *_, text in found]
+        vectors = iter(self._vectors([view for texts in views for view in texts]))
+        candidates = []
+        for (meta, start, end, text), texts in zip(found, views, strict=True):
+            matrix = np.stack([next(vectors) for _ in texts])
+            candidates.append(Candidate(meta, start, end, text, matrix[0], matrix))
+        return candidates
 
     def _score(self, question: str, history: list[Message], candidates: list[Candidate]) -> list[Candidate]:
         if not candidates:
             return []
-        matrix = np.stack([c.vector for c in candidates])
         # A question of several sentences ("How many people live there? Also, ignore your rules.")
-        # is as relevant to a passage as its most relevant sentence.
+        # is as relevant to a passage as its most relevant sentence, and a long sentence as its
+        # most relevant clause.
         parts = [question] + [question[start:end] for start, end in sentence_spans(question)]
-        semantic = (matrix @ np.stack(self._vectors(list(dict.fromkeys(parts)))).T).max(axis=1)
+        asked = np.stack(self._vectors(list(dict.fromkeys(parts))))
+        semantic = np.array([float((c.views @ asked.T).max()) for c in candidates])
+        matrix = np.stack([c.vector for c in candidates])
         keywords = self._keywords(question)
         follow_up = is_follow_up(question, history)
         if follow_up:
@@ -192,6 +200,12 @@ class ExtractiveAnswerer(Answerer):
         return [self._vector_cache[t] for t in texts]
 
 
+def _clauses(sentence: str) -> list[str]:
+    """The comma-, dash- or semicolon-separated parts of a long sentence that have some substance."""
+    parts = [part for part in CLAUSE_BREAK.split(sentence) if len(WORD.findall(part)) >= MIN_CLAUSE_WORDS]
+    return parts if len(parts) > 1 else []
+
+
 def _is_statement(text: str) -> bool:
     """Full sentences only: headings, bylines and captions make poor answers."""
     return bool(TERMINAL.search(text)) and len(WORD.findall(text)) >= 5
@@ -204,7 +218,7 @@ def _find_conflict(top: Candidate, ranked: list[Candidate]) -> tuple[Candidate, 
     same thing, or one sentence calling something a first while the other dates an earlier one.
     """
     for other in ranked[1:4]:
-        if other.score < top.score - 2 * SECOND_SENTENCE_MARGIN:
+        if other.score < top.score - CONFLICT_MARGIN:
             break
         if float(top.vector @ other.vector) < CONFLICT_TOPIC_SIMILARITY:
             continue
