@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,7 @@ from assistant.retrieve import HybridRetriever
 from assistant.schema import Answer, AnswerSentence, ArticleMeta, Message, Thoughts
 from assistant.settings import Settings
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)?")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)?")
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 PERCENT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s?(?:%|percent)")
 ABSOLUTE_FIRST = re.compile(r"\b(first time|never before|for the first time)\b", re.IGNORECASE)
@@ -43,12 +43,14 @@ STOPWORDS = set(STOPWORDS_EN) | QUESTION_WORDS
 QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|big|large|long|old|far)|what (share|percentage|proportion|fraction|number))\b", re.IGNORECASE
 )
-QUANTITY = re.compile(
-    r"\d|\b(half|third|quarter|majority|most|all|dozens?|hundreds?|thousands?|millions?|billions?|percent|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|years?|decades?)\b",
+QUANTITY_UNIT = re.compile(r"\bhow (?:many|much)\s+([A-Za-z]+)", re.IGNORECASE)
+DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+QUANTITY_WORDS = re.compile(
+    r"\b(half|third|quarter|majority|most|all|dozens?|hundreds?|thousands?|millions?|billions?|percent|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten)\b",
     re.IGNORECASE,
 )
-MISSING_QUANTITY_PENALTY = 0.15
+MISSING_QUANTITY_PENALTY = 0.2
 UNKNOWN_WORDS_SHARE = 0.5
 CONFIDENT_RELEVANCE = 0.65  # above this, unknown words are taken for paraphrase
 
@@ -156,12 +158,15 @@ class ExtractiveAnswerer(Answerer):
             keywords |= self._keywords(previous_question(history) or "")
         said = previous_answer(history) or ""
         wants_quantity = bool(QUANTITY_QUESTION.search(question))
+        unit = QUANTITY_UNIT.search(question)
+        units = self._keywords(unit.group(1)) if unit else set()
+        numbers_asked = set(DIGITS.findall(question))
         for candidate, similarity in zip(candidates, semantic, strict=True):
             overlap = len(keywords & self._keywords(candidate.text)) / len(keywords) if keywords else 0.0
             candidate.score = SEMANTIC_WEIGHT * float(similarity) + (1 - SEMANTIC_WEIGHT) * overlap
             if follow_up and candidate.text in said:
                 candidate.score -= ALREADY_SAID_PENALTY
-            if wants_quantity and not QUANTITY.search(candidate.text):
+            if wants_quantity and not _answers_quantity(candidate.text, numbers_asked, units, self._keywords):
                 candidate.score -= MISSING_QUANTITY_PENALTY
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
@@ -206,6 +211,13 @@ class ExtractiveAnswerer(Answerer):
                 while len(self._vector_cache) > VECTOR_CACHE_SIZE:
                     self._vector_cache.popitem(last=False)
         return [known[t] for t in texts]
+
+
+def _answers_quantity(text: str, numbers_asked: set[str], units: set[str], keywords: Callable[[str], set[str]]) -> bool:
+    """Does the sentence state an amount, in the unit asked for ("how many tonnes")? A number the
+    question itself contains ("Power of Siberia 2") is no answer."""
+    has_amount = bool(set(DIGITS.findall(text)) - numbers_asked) or bool(QUANTITY_WORDS.search(text))
+    return has_amount and units <= keywords(text)
 
 
 def _clauses(sentence: str) -> list[str]:
