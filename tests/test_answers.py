@@ -40,7 +40,13 @@ def test_answers_with_the_supporting_passage(bot: Assistant) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["What is Mongolia's GDP?", "How many people live in Ulaanbaatar?", "What is the capital of France?"],
+    [
+        "What is Mongolia's GDP?",
+        "How many people live in Ulaanbaatar?",
+        "What is the capital of France?",
+        "How many tonnes of copper does Mongolia export each year?",
+        "How much money would Mongolia earn in transit fees from the gas pipeline?",
+    ],
 )
 def test_refuses_what_the_articles_do_not_cover(bot: Assistant, question: str) -> None:
     answer = bot.ask(question)
