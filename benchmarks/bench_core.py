@@ -33,7 +33,9 @@ def main() -> None:
         bot = Assistant(settings)
         embeddings = bot.retriever.embeddings
         articles = load_corpus(corpus).articles
-        texts = [c.text for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap_tokens)]
+        texts = [
+            c.text for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap_tokens)
+        ]
         embeddings.embed_documents(texts[:8])  # load and warm the model before timing anything
 
         raw_rates, ingest_rates = [], []
@@ -53,7 +55,9 @@ def main() -> None:
         questions = dev_questions(bot)
         for item in questions:  # warm: model, keyword index, sentence-vector cache
             bot.ask(item.question, item.history)
-        latencies = [timed(lambda i=item: bot.ask(i.question, i.history))[0] for _ in range(args.rounds) for item in questions]
+        latencies = [
+            timed(lambda i=item: bot.ask(i.question, i.history))[0] for _ in range(args.rounds) for item in questions
+        ]
         print(latency_line("warm ask, extractive, dev questions", latencies) + " (goal p50 <= 150 ms)")
         for line in compare_with_baseline(bot, questions):
             print(line)
