@@ -1,0 +1,53 @@
+"""Concurrent use of one process: threads must never see each other's text or conversation."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pysbd
+
+from assistant import Assistant
+from assistant.chunking import _segmenter, sentence_spans
+from benchmarks.corpus_gen import articles
+
+
+def test_sentence_spans_match_pysbd_and_stay_right_under_threads() -> None:
+    """The segmenter keeps the text it works on; a shared one gave other threads' offsets."""
+    texts = [a.text for a in articles(8, seed=5)]
+    reference = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    for text in texts[:3]:
+        assert [(s.sent, s.start, s.end) for s in _segmenter().segment(text)] == [
+            (s.sent, s.start, s.end) for s in reference.segment(text)
+        ]
+    expected = {text: sentence_spans(text) for text in texts}
+
+    def spans_stay_right(text: str) -> bool:
+        return all(sentence_spans(text) == expected[text] for _ in range(10))
+
+    with ThreadPoolExecutor(max_workers=len(texts)) as pool:
+        assert all(pool.map(spans_stay_right, texts))
+
+
+def test_concurrent_conversations_never_mix_histories(bot: Assistant) -> None:
+    """Two follow-ups asked at once, each after a different first question, resolve from their own history."""
+    conversations = {
+        "russia": ("What does Russia supply to Mongolia?", "And what does China buy from it?"),
+        "us": ("What did the U.S. and Mongolia agree on?", "And when did they do it?"),
+    }
+    histories = {}
+    for name, (first, _) in conversations.items():
+        answer = bot.ask(first)
+        histories[name] = [{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}]
+    alone = {name: bot.ask(follow_up, histories[name]) for name, (_, follow_up) in conversations.items()}
+
+    def ask(name: str) -> tuple[str, str, str]:
+        answer = bot.ask(conversations[name][1], histories[name])
+        return name, answer.thoughts.standalone_question, answer.text
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(ask, [name for _ in range(6) for name in conversations]))
+    for name, standalone, text in results:
+        first, follow_up = conversations[name]
+        assert standalone.startswith(first) and standalone.endswith(follow_up)
+        assert text == alone[name].text, f"{name}: a concurrent answer differs from the one asked alone"
+    assert alone["russia"].text != alone["us"].text
