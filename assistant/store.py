@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import chromadb
+import httpx
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -54,14 +56,18 @@ def connect(settings: Settings) -> chromadb.ClientAPI:
             client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
             client.heartbeat()
         except Exception as error:
-            raise StoreUnavailableError(
-                f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
-                f"({type(error).__name__}). Start it with `chroma run --host {settings.chroma_host} "
-                f"--port {settings.chroma_port}`, or unset CHROMA_HOST to use the embedded store."
-            ) from error
+            raise unreachable(settings, error) from error
         return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def unreachable(settings: Settings, error: Exception) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+        f"({type(error).__name__}). Start it with `chroma run --host {settings.chroma_host} "
+        f"--port {settings.chroma_port}`, or unset CHROMA_HOST to use the embedded store."
+    )
 
 
 class ArticleStore:
@@ -76,11 +82,21 @@ class ArticleStore:
         )
         self.registry = self.client.get_or_create_collection(f"{settings.collection}-articles", embedding_function=None)
 
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """A Chroma server that stops answering mid-use is a StoreUnavailableError naming it, not a
+        traceback; the HTTP client reconnects by itself once the server is back."""
+        try:
+            yield
+        except httpx.TransportError as error:
+            raise unreachable(self.settings, error) from error
+
     # ---- reading -------------------------------------------------------------------------
 
     def version(self) -> str | None:
         """Changes on every committed ingest; readers reload their keyword index when it does."""
-        got = self.registry.get(ids=[VERSION_ID], include=["metadatas"])
+        with self._reachable():
+            got = self.registry.get(ids=[VERSION_ID], include=["metadatas"])
         metadatas = got["metadatas"] or []
         return str(metadatas[0]["version"]) if metadatas else None
 
@@ -89,25 +105,41 @@ class ArticleStore:
 
     def _records(self) -> dict[str, Any]:
         """Metadata of every committed article record, by article id."""
-        got = self.registry.get(where={"kind": "article"}, include=["metadatas"])
+        with self._reachable():
+            got = self.registry.get(where={"kind": "article"}, include=["metadatas"])
         return dict(zip(got["ids"], got["metadatas"] or [], strict=True))
 
     def article_text(self, article_id: str) -> str | None:
-        got = self.registry.get(ids=[article_id], include=["documents"])
+        with self._reachable():
+            got = self.registry.get(ids=[article_id], include=["documents"])
         documents = got["documents"] or []
         return documents[0] if documents else None
 
     def all_chunks(self) -> Iterator[StoredChunk]:
         """Every chunk row, committed or not, paged so a large collection does not load at once."""
         page = 5000
-        for offset in range(0, self.vectors._collection.count(), page):
-            got = self.vectors.get(limit=page, offset=offset, include=["documents", "metadatas"])
+        with self._reachable():
+            count = self.vectors._collection.count()
+        for offset in range(0, count, page):
+            with self._reachable():
+                got = self.vectors.get(limit=page, offset=offset, include=["documents", "metadatas"])
             for id_, text, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 yield _stored_chunk(id_, text, m)
 
+    def _chunk_ids_by_article(self) -> defaultdict[str, set[str]]:
+        """Ids of every chunk row, committed or not, by article: metadata only, so no text travels."""
+        stored: defaultdict[str, set[str]] = defaultdict(set)
+        page = 5000
+        for offset in range(0, self.vectors._collection.count(), page):
+            got = self.vectors.get(limit=page, offset=offset, include=["metadatas"])
+            for id_, metadata in zip(got["ids"], got["metadatas"], strict=True):
+                stored[str(metadata["article_id"])].add(id_)
+        return stored
+
     def search(self, query_vector: list[float], k: int) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks with cosine similarity."""
-        hits = self.vectors.similarity_search_by_vector_with_relevance_scores(query_vector, k=k)
+        with self._reachable():
+            hits = self.vectors.similarity_search_by_vector_with_relevance_scores(query_vector, k=k)
         return [(_stored_chunk(doc.id or "", doc.page_content, doc.metadata), 1.0 - distance) for doc, distance in hits]
 
     # ---- writing -------------------------------------------------------------------------
@@ -118,11 +150,13 @@ class ArticleStore:
         Chunk ids derive from content, so re-running after a crash skips what was already
         embedded; articles previously ingested from `source` but now absent are deleted.
         """
+        with self._reachable():
+            return self._sync(articles, source, show_progress)
+
+    def _sync(self, articles: list[Article], source: str, show_progress: bool) -> IngestReport:
         report = IngestReport()
         committed = {id_: meta.content_hash for id_, meta in self.committed().items()}
-        stored = defaultdict(set)
-        for row in self.all_chunks():
-            stored[row.chunk.article_id].add(row.chunk.chunk_id)
+        stored = self._chunk_ids_by_article()
 
         pending: list[_Pending] = []
         for article in articles:
@@ -147,9 +181,9 @@ class ArticleStore:
                         metadatas=[_chunk_metadata(article, chunk) for article, chunk in new_chunks],
                         ids=[chunk.chunk_id for _, chunk in new_chunks],
                     )
-                for item in group:
-                    self._commit(item.article, source)
-                    self._delete_chunks(stored[item.article.article_id] - item.expected_ids)
+                self._commit([item.article for item in group], source)
+                stale = (stored[item.article.article_id] - item.expected_ids for item in group)
+                self._delete_chunks(id_ for ids in stale for id_ in ids)
                 report.chunks_embedded += len(new_chunks)
                 bar.update(len(new_chunks))
 
@@ -168,15 +202,22 @@ class ArticleStore:
             self._bump_version()
         return report
 
-    def _commit(self, article: Article, source: str) -> None:
-        metadata = {
-            "kind": "article",
-            "source_dir": source,
-            "content_hash": article.content_hash,
-            **article.model_dump(include={"title", "author", "publisher", "date", "source"}),
-        }
+    def _commit(self, articles: list[Article], source: str) -> None:
+        """Write the records of articles whose chunks are all stored: one upsert for the group."""
+        metadatas: list[Mapping[str, Any]] = [
+            {
+                "kind": "article",
+                "source_dir": source,
+                "content_hash": article.content_hash,
+                **article.model_dump(include={"title", "author", "publisher", "date", "source"}),
+            }
+            for article in articles
+        ]
         self.registry.upsert(
-            ids=[article.article_id], documents=[article.text], metadatas=[metadata], embeddings=PLACEHOLDER_VECTOR
+            ids=[article.article_id for article in articles],
+            documents=[article.text for article in articles],
+            metadatas=metadatas,
+            embeddings=PLACEHOLDER_VECTOR * len(articles),
         )
 
     def _bump_version(self) -> None:
