@@ -7,6 +7,7 @@ is never retrieved or cited.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import bm25s
@@ -46,6 +47,16 @@ class KeywordIndex:
         return [self.chunks[int(i)] for i, score in zip(found[0], scores[0], strict=True) if score > 0]
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """What readers use together, from one store version: swapped whole, never mixed."""
+
+    version: str | None
+    articles: dict[str, ArticleMeta]
+    hashes: dict[str, str]
+    keywords: KeywordIndex
+
+
 class HybridRetriever(BaseRetriever):
     """A LangChain retriever; `passages()` is the typed entry point the answerers use."""
 
@@ -58,44 +69,64 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = 60
 
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-    _version: str | None = PrivateAttr(default=None)
-    _articles: dict[str, ArticleMeta] = PrivateAttr(default_factory=dict)
-    _hashes: dict[str, str] = PrivateAttr(default_factory=dict)
-    _keywords: KeywordIndex = PrivateAttr(default_factory=lambda: KeywordIndex([]))
+    _build_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _snapshot: _Snapshot | None = PrivateAttr(default=None)
 
     def refresh(self) -> dict[str, ArticleMeta]:
         """Reload the committed article list and keyword index if an ingest committed since."""
+        return self._current()[0].articles
+
+    def _current(self) -> tuple[_Snapshot, bool]:
+        """The latest snapshot, rebuilt when the store's version changed, and whether it is up to date.
+
+        One thread rebuilds, outside `_lock`, then swaps the new snapshot in; readers that arrive
+        meanwhile answer from the previous one instead of waiting (a rebuild over ~100k chunks
+        takes seconds). Only a process with no snapshot yet waits for the first build.
+        """
         version = self.store.version()
         with self._lock:
-            if version != self._version or version is None:
-                records = self.store.committed()
-                hashes = {id_: meta.content_hash for id_, meta in records.items()}
-                chunks = [
-                    row.chunk for row in self.store.all_chunks() if hashes.get(row.chunk.article_id) == row.content_hash
-                ]
-                chunks.sort(key=lambda c: (c.article_id, c.start))
-                self._articles, self._hashes = records, hashes
-                self._keywords = KeywordIndex(chunks)
-                self._version = version
-            return self._articles
+            current = self._snapshot
+        if current is not None and current.version == version and version is not None:
+            return current, True
+        if current is not None and not self._build_lock.acquire(blocking=False):
+            return current, False
+        if current is None:
+            self._build_lock.acquire()
+        try:
+            with self._lock:
+                current = self._snapshot
+            if current is not None and current.version == version and version is not None:
+                return current, True  # built by another thread while this one waited
+            records = self.store.committed()
+            hashes = {id_: meta.content_hash for id_, meta in records.items()}
+            rows = self.store.all_chunks()
+            chunks = [row.chunk for row in rows if hashes.get(row.chunk.article_id) == row.content_hash]
+            chunks.sort(key=lambda c: (c.article_id, c.start))
+            fresh = _Snapshot(version, records, hashes, KeywordIndex(chunks))
+            with self._lock:
+                self._snapshot = fresh
+            return fresh, True
+        finally:
+            self._build_lock.release()
 
     def vocabulary(self) -> set[str]:
         """Stemmed words of the committed articles: what the corpus can possibly talk about."""
-        self.refresh()
-        with self._lock:
-            return self._keywords.vocabulary
+        return self._current()[0].keywords.vocabulary
 
     def passages(self, query: str, query_vector: list[float] | None = None, k: int | None = None) -> list[Passage]:
-        articles = self.refresh()
-        with self._lock:
-            hashes, keywords = self._hashes, self._keywords
+        snapshot, up_to_date = self._current()  # records, hashes and keyword index of one version
+        articles, hashes = snapshot.articles, snapshot.hashes
         vector = query_vector if query_vector is not None else self.embeddings.embed_query(query)
         vector_hits = [
             (row.chunk, similarity)
             for row, similarity in self.store.search(vector, self.candidate_k)
             if hashes.get(row.chunk.article_id) == row.content_hash
         ]
-        keyword_hits = keywords.search(query, self.candidate_k)
+        keyword_hits = snapshot.keywords.search(query, self.candidate_k)
+        if not up_to_date:
+            # An ingest committed since this snapshot: its keyword hits may be chunks it replaced.
+            live = self.store.existing_chunk_ids([c.chunk_id for c in keyword_hits])
+            keyword_hits = [c for c in keyword_hits if c.chunk_id in live]
 
         # Reciprocal rank fusion (Cormack et al., 2009) is three lines; LangChain's
         # EnsembleRetriever implements it but drops the per-list ranks and scores we keep.

@@ -126,6 +126,13 @@ class ArticleStore:
             for id_, text, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 yield _stored_chunk(id_, text, m)
 
+    def existing_chunk_ids(self, ids: list[str]) -> set[str]:
+        """Which of these chunk ids are still stored."""
+        if not ids:
+            return set()
+        with self._reachable():
+            return set(self.vectors.get(ids=ids, include=[])["ids"])
+
     def _chunk_ids_by_article(self) -> defaultdict[str, set[str]]:
         """Ids of every chunk row, committed or not, by article: metadata only, so no text travels."""
         stored: defaultdict[str, set[str]] = defaultdict(set)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pysbd
+import pytest
 
-from assistant import Assistant
+from assistant import Assistant, Settings
 from assistant.chunking import _segmenter, sentence_spans
 from benchmarks.corpus_gen import articles
+from tests.conftest import CORPUS
 
 
 def test_sentence_spans_match_pysbd_and_stay_right_under_threads() -> None:
@@ -51,3 +55,26 @@ def test_concurrent_conversations_never_mix_histories(bot: Assistant) -> None:
         assert standalone.startswith(first) and standalone.endswith(follow_up)
         assert text == alone[name].text, f"{name}: a concurrent answer differs from the one asked alone"
     assert alone["russia"].text != alone["us"].text
+
+
+@pytest.mark.slow
+def test_readers_do_not_wait_for_a_rebuild_and_never_cite_replaced_text(tmp_path: Path) -> None:
+    """While one thread rebuilds the keyword index after an ingest, others answer from the previous
+    snapshot at once, minus the chunks that ingest replaced; the next ask sees the new text."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    bot = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    question = "What share of Mongolia's exports go to China?"
+    assert "90 %" in bot.ask(question).text
+
+    article = corpus / "mongolia-delicate-balancing-act.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("90 %", "95 %"), encoding="utf-8")
+    assert bot.ingest(corpus, show_progress=False).updated == ["mongolia-delicate-balancing-act"]
+
+    with bot.retriever._build_lock, ThreadPoolExecutor(max_workers=1) as pool:  # a rebuild in progress
+        stale = pool.submit(bot.ask, question).result(timeout=30)
+    for citation in stale.citations:
+        text = bot.store.article_text(citation.article_id)
+        assert text is not None and text[citation.start : citation.end] == citation.quote
+    fresh = bot.ask(question)
+    assert "95 %" in fresh.text and "90 %" not in fresh.text
