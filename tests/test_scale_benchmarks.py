@@ -1,0 +1,35 @@
+"""The CI smoke run of the benchmarks: small sizes, real parts; the figures themselves are in benchmarks/README.md."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.procs import REPO, app_environment
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("module", "args"),
+    [("benchmarks.bench_core", ["--rounds", "1"]), ("benchmarks.bench_scale", ["--small"])],
+)
+def test_benchmark_runs_and_prints_its_figures(tmp_path: Path, module: str, args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        env=app_environment(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    ratio = re.search(r"ingest / raw embedding throughput[^:]*: (\d+\.\d+)", done.stdout)
+    assert ratio and float(ratio.group(1)) > 0.3, done.stdout
+    recall = re.search(r"recall@5 over \d+ labelled questions: ours (\d\.\d+), LangChain", done.stdout)
+    assert recall and float(recall.group(1)) >= 0.5, done.stdout
+    assert re.search(r"p50 \d+\.\d ms, p95 \d+\.\d ms", done.stdout)
