@@ -33,5 +33,10 @@ test: lint
 test-all:
 	$(MAKE) test TEST_ALL=1
 
+# Speed figures (benchmarks/README.md); BENCH_ARGS=--small for a quick run.
+bench: install
+	$(BIN)/python -m benchmarks.bench_core
+	$(BIN)/python -m benchmarks.bench_scale $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV)
