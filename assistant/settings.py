@@ -7,12 +7,15 @@ this module reads `os.environ` for configuration.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Annotated
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -77,6 +80,25 @@ class Settings(BaseSettings):
     )
     ollama_base_url: str = "http://127.0.0.1:11434"
     ollama_model: str = "qwen2.5:1.5b"
+
+    # The web app and HTTP API (`assistant serve`).
+    embed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Sites allowed to embed the widget (CSP frame-ancestors), comma-separated in the env var.",
+    )
+    admin_token: SecretStr | None = Field(default=None, description="Enables adding articles over HTTP; off if unset.")
+    rate_limit_per_minute: int = Field(default=30, ge=1, description="Questions per client per minute.")
+    max_request_bytes: int = Field(default=32_768, ge=1024, description="Largest request body accepted.")
+
+    @field_validator("embed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Origins go into an HTTP header, so each must be a bare scheme://host[:port], nothing more."""
+        origins = value.replace(",", " ").split() if isinstance(value, str) else value
+        for origin in origins if isinstance(origins, list) else []:
+            if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?", str(origin)):
+                raise ValueError(f"{origin!r} is not an origin like https://school.example or http://127.0.0.1:8000")
+        return origins
 
     @classmethod
     def settings_customise_sources(
