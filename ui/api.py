@@ -1,0 +1,164 @@
+"""The HTTP API: ask (whole or streamed as server-sent events), list articles, health, and the admin upload."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from assistant import Answer, Assistant, AssistantError, Citation, Message
+from assistant.errors import InvalidQuestionError, NothingIndexedError, StoreUnavailableError, UnknownModelError
+
+MAX_QUESTION_CHARS = 4000
+MAX_HISTORY_TURNS = 40
+
+
+class AskRequest(BaseModel):
+    question: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, examples=["What does Russia supply to Mongolia?"]
+    )
+    history: list[Message] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
+
+
+class AskResponse(BaseModel):
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    notices: list[str] = Field(default_factory=list)
+    model: str
+
+    @classmethod
+    def of(cls, answer: Answer) -> AskResponse:
+        return cls(
+            answer=answer.text, refused=answer.refused, citations=answer.citations,
+            notices=answer.notices, model=answer.model,
+        )
+
+
+class ArticleOut(BaseModel):
+    article_id: str
+    title: str
+    author: str
+    publisher: str
+    date: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    articles: int
+    model: str
+
+
+class NewArticle(BaseModel):
+    """An article added by the operator: its text verbatim and the metadata readers see."""
+
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$", description="Becomes the article id: upload/<slug>.")
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1)
+    author: str = Field(default="Unknown author", max_length=300)
+    publisher: str = Field(default="Unknown publisher", max_length=300)
+    date: str = Field(default="Undated", max_length=40)
+
+
+class IngestOut(BaseModel):
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+ERROR_STATUS: list[tuple[type[AssistantError], int]] = [
+    (InvalidQuestionError, 422),
+    (UnknownModelError, 400),
+    (NothingIndexedError, 503),
+    (StoreUnavailableError, 503),
+]
+
+
+def status_for(error: AssistantError) -> int:
+    return next((status for kind, status in ERROR_STATUS if isinstance(error, kind)), 400)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    async def on_assistant_error(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, AssistantError)
+        return JSONResponse({"detail": str(error)}, status_code=status_for(error))
+
+    app.add_exception_handler(AssistantError, on_assistant_error)
+
+
+def api_router(bot: Assistant) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/api/ask", response_model=AskResponse, tags=["ask"])
+    def ask(body: AskRequest) -> AskResponse:
+        """Answer a question from the articles; every sentence carries `[n]` citations to exact passages."""
+        return AskResponse.of(bot.ask(body.question, body.history))
+
+    @router.post("/api/ask/stream", tags=["ask"], response_class=EventSourceResponse)
+    async def ask_stream(body: AskRequest) -> EventSourceResponse:
+        """Server-sent events: `delta` events with `{"text"}` increments, then one `answer` event (as /api/ask)."""
+        items = bot.stream(body.question, body.history)
+        # The first item is computed before the response starts, so bad input still gets a 4xx status.
+        first = await run_in_threadpool(next, items)
+        return EventSourceResponse(_events(first, items))
+
+    @router.get("/api/articles", response_model=list[ArticleOut], tags=["articles"])
+    def articles() -> list[ArticleOut]:
+        """The articles the assistant answers from."""
+        return [ArticleOut(**meta.model_dump()) for meta in bot.articles()]
+
+    @router.get("/healthz", response_model=Health, tags=["health"])
+    def healthz() -> Health:
+        return Health(articles=len(bot.articles()), model=bot.settings.model)
+
+    @router.post("/api/admin/articles", response_model=IngestOut, tags=["admin"], dependencies=[Depends(_admin(bot))])
+    def add_article(article: NewArticle) -> IngestOut:
+        """Operator only (`Authorization: Bearer <ASSISTANT_ADMIN_TOKEN>`): add or replace an uploaded article."""
+        folder = bot.settings.data_dir / "uploads"
+        _write_article(folder / "upload", article)  # ids "upload/<slug>" never collide with the corpus
+        report = bot.ingest(folder, show_progress=False)
+        return IngestOut(added=report.added, updated=report.updated, unchanged=report.unchanged)
+
+    return router
+
+
+def _events(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[ServerSentEvent]:
+    item = first
+    while True:
+        if isinstance(item, Answer):
+            yield ServerSentEvent(AskResponse.of(item).model_dump_json(), event="answer")
+            return
+        yield ServerSentEvent(json.dumps({"text": item}), event="delta")
+        try:
+            item = next(rest)
+        except AssistantError as error:  # the response already said 200: the error becomes the last event
+            yield ServerSentEvent(json.dumps({"detail": str(error)}), event="error")
+            return
+
+
+def _admin(bot: Assistant) -> Callable[..., None]:
+    def check(authorization: Annotated[str | None, Header()] = None) -> None:
+        token = bot.settings.admin_token
+        if token is None:
+            raise HTTPException(404, "Adding articles over HTTP is off: the operator sets ASSISTANT_ADMIN_TOKEN.")
+        given = re.sub(r"^Bearer\s+", "", authorization or "")
+        if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+            raise HTTPException(401, "A valid admin token is required: Authorization: Bearer <token>.")
+
+    return check
+
+
+def _write_article(folder: Path, article: NewArticle) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{article.slug}.txt").write_text(article.text, encoding="utf-8")
+    meta = article.model_dump(include={"title", "author", "publisher", "date"}) | {"source": "Added by the operator"}
+    (folder / f"{article.slug}.meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

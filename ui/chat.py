@@ -1,0 +1,133 @@
+"""The Gradio chat: the full app at `/` and the compact widget at `/widget/`. Layout and wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+from markupsafe import Markup
+
+from assistant import Answer, Assistant, AssistantError
+from ui.render import answer_html, answer_plain_text, articles_html, error_html, question_html, streaming_html
+
+BUNDLED_STARTERS = {
+    "mongolia-delicate-balancing-act": [
+        "Why did Putin's visit to Mongolia draw criticism?",
+        "What does Russia supply to Mongolia?",
+    ],
+    "mongolia-veering-towards-us": [
+        "What share of Mongolia's exports go to China?",
+        "What is Mongolia's \"third neighbour\" policy?",
+    ],
+}
+
+SOURCE_PANEL = (
+    '<div id="source-panel" class="source-panel"{hidden}>'
+    '<iframe id="source-frame" name="source-frame" title="Source article" src="/source"></iframe></div>'
+)
+
+# Outputs of every chat step: the messages shown, the shown list, the plain-text turns, the box, the copy text.
+Step = tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]], str, str]
+
+
+def starters(bot: Assistant) -> list[str]:
+    """Starter questions for whichever bundled articles are indexed."""
+    return [q for article in bot.articles() for q in BUNDLED_STARTERS.get(article.article_id, [])]
+
+
+def settings_html(bot: Assistant) -> str:
+    s = bot.settings
+    rows = {
+        "Answering model": s.model,
+        "Corpus folder": str(s.corpus_dir),
+        "Data directory": str(s.data_dir),
+        "Chroma server": f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else "embedded",
+        "Sites that may embed the widget": ", ".join(s.embed_origins) or "this server only",
+        "Adding articles over HTTP": "on (admin token set)" if s.admin_token else "off",
+        "Questions per client per minute": str(s.rate_limit_per_minute),
+    }
+    body = Markup("").join(Markup("<tr><th scope='row'>{}</th><td>{}</td></tr>").format(k, v) for k, v in rows.items())
+    return str(Markup('<table class="server-settings">{}</table>').format(body))
+
+
+def build_chat(bot: Assistant, *, compact: bool = False) -> gr.Blocks:
+    def respond(question: str, shown: list[dict[str, str]], turns: list[dict[str, str]]) -> Iterator[Step]:
+        if not (question or "").strip():
+            gr.Info("Type a question about the articles first.")
+            yield shown, shown, turns, "", ""
+            return
+        shown = [*shown, {"role": "user", "content": question_html(question)}]
+        reply = {"role": "assistant", "content": streaming_html("")}
+        shown.append(reply)
+        yield shown, shown, turns, "", ""
+        text = ""
+        try:
+            for item in bot.stream(question, turns):
+                if isinstance(item, Answer):
+                    reply["content"] = answer_html(item)
+                    turns = [*turns, {"role": "user", "content": question}, {"role": "assistant", "content": item.text}]
+                    yield shown, shown, turns, "", answer_plain_text(item)
+                    return
+                text += item
+                reply["content"] = streaming_html(text)
+                yield shown, shown, turns, "", ""
+        except AssistantError as error:  # shown in the chat; the question goes back in the box, nothing lost
+            reply["content"] = error_html(str(error))
+            yield shown, shown, turns, question, ""
+
+    def clear() -> Step:
+        return [], [], [], "", ""
+
+    with gr.Blocks(title="News assistant", analytics_enabled=False) as blocks:
+        shown = gr.State([])
+        turns = gr.State([])
+        if not compact:
+            gr.HTML(
+                '<header class="app-header"><h1>News assistant</h1><p>Answers only from the articles listed below; '
+                "every sentence cites the passage it comes from. Click a <b>[1]</b> to read it in context.</p>"
+                '<nav><a href="/embed">Put it on your page</a> · <a href="/docs">HTTP API</a></nav></header>'
+            )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=300):
+                chatbot = gr.Chatbot(
+                    elem_id="chat", label="Conversation", show_label=False, render_markdown=False,
+                    sanitize_html=True, allow_tags=False, buttons=[], height=380 if compact else 520,
+                    placeholder="Ask a question about the articles.",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        elem_id="question", show_label=False, label="Your question", scale=5, lines=1,
+                        max_lines=4, placeholder="Ask about the articles… (Enter to send)", autofocus=not compact,
+                    )
+                    ask = gr.Button("Ask", elem_id="ask", variant="primary", scale=1, min_width=70)
+                with gr.Row():
+                    clear_button = gr.Button("Clear conversation", elem_id="clear", size="sm")
+                    copy_button = gr.Button("Copy answer with sources", elem_id="copy", size="sm")
+                copy_text = gr.Textbox(visible=False, elem_id="copy-text")
+                starter_buttons = []
+                if not compact and starters(bot):
+                    gr.HTML('<p class="starters-heading">Try one of these:</p>')
+                    with gr.Row(elem_id="starters"):
+                        starter_buttons = [gr.Button(q, size="sm", variant="secondary") for q in starters(bot)]
+            with gr.Column(scale=2, min_width=300):
+                gr.HTML(SOURCE_PANEL.format(hidden=" hidden" if compact else ""))
+        if not compact:
+            with gr.Accordion("Articles indexed", open=True, elem_id="articles"):
+                articles = gr.HTML(articles_html(bot.articles()))
+            with gr.Accordion("Server settings (read-only)", open=False, elem_id="settings"):
+                gr.HTML(settings_html(bot))
+            blocks.load(lambda: articles_html(bot.articles()), None, articles, api_name="articles")
+
+        outputs: list[Any] = [chatbot, shown, turns, question, copy_text]
+        gr.on([question.submit, ask.click], respond, [question, shown, turns], outputs, api_name="chat")
+        for number, button in enumerate(starter_buttons, start=1):
+            button.click(respond, [button, shown, turns], outputs, api_name=f"starter_{number}",
+                         api_visibility="undocumented")
+        clear_button.click(clear, None, outputs, api_name="clear", api_visibility="private")
+        chatbot.clear(clear, None, outputs, api_name="clear_icon", api_visibility="private")
+        copy_button.click(
+            None, [copy_text], None, api_name="copy", api_visibility="private",
+            js="(text) => { if (text) { navigator.clipboard.writeText(text); } }",
+        )
+    return blocks

@@ -1,0 +1,105 @@
+"""The web app: FastAPI routes (API, source pages, widget files) with the Gradio chat mounted at `/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import gradio as gr
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from assistant import Assistant
+from ui.api import add_error_handlers, api_router
+from ui.chat import build_chat
+from ui.guards import Guards
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+# No system font is fetched from a CDN: Gradio's default theme would ask Google Fonts for its typefaces.
+THEME = gr.themes.Soft(
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+)
+HEAD = '<script src="/app-static/app.js" defer></script>'
+# The source page runs no script and loads nothing: article text can do no harm there even if escaping failed.
+SOURCE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def create_app(bot: Assistant) -> FastAPI:
+    app = FastAPI(
+        title="News assistant",
+        summary="Answers questions only from news articles; every sentence cites an exact passage.",
+        version="0.1.0",
+    )
+    add_error_handlers(app)
+    app.include_router(api_router(bot))
+    app.mount("/app-static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/embed.js", include_in_schema=False)
+    def embed_js() -> FileResponse:
+        return FileResponse(STATIC / "embed.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/embed", response_class=HTMLResponse, include_in_schema=False)
+    def embed_page(request: Request) -> HTMLResponse:
+        base = str(request.base_url).rstrip("/")
+        script = Markup('<script src="{}/embed.js" data-label="Ask the articles" defer></script>').format(base)
+        iframe = Markup(
+            '<iframe src="{}/widget/" title="News assistant" width="400" height="640" style="border:0"></iframe>'
+        ).format(base)
+        html = templates.get_template("embed.html").render(
+            script_snippet=str(script), iframe_snippet=str(iframe), script_tag=script,
+            origins=bot.settings.embed_origins,
+        )
+        return HTMLResponse(html)
+
+    @app.get("/source", response_class=HTMLResponse, include_in_schema=False)
+    def source_hint() -> HTMLResponse:
+        return HTMLResponse(
+            '<!doctype html><meta charset="utf-8"><style>:root{color-scheme:light dark}'
+            "body{font:15px/1.5 system-ui,sans-serif;margin:1rem;opacity:.75}</style>"
+            "<p>Click a citation such as [1] or an article title to read the source here, "
+            "with the quoted passage highlighted.</p>",
+            headers={"Content-Security-Policy": SOURCE_CSP},
+        )
+
+    @app.get("/source/{article_id:path}", response_class=HTMLResponse, tags=["articles"])
+    def source(
+        article_id: str,
+        start: Annotated[int | None, Query(ge=0)] = None,
+        end: Annotated[int | None, Query(ge=0)] = None,
+        theme: Annotated[str, Query(pattern="^(light|dark|auto)$")] = "auto",
+    ) -> HTMLResponse:
+        """An article as a page, the passage `text[start:end]` highlighted and scrolled to (`#passage`)."""
+        article = bot.article(article_id)
+        if article is None:
+            raise HTTPException(404, f"No indexed article has the id {article_id!r}.")
+        text = article.text
+        if start is None or end is None:
+            start = end = 0
+        if not start <= end <= len(text):
+            raise HTTPException(422, f"start and end must satisfy 0 <= start <= end <= {len(text)}.")
+        html = templates.get_template("source.html").render(
+            article=article, theme=theme, before=text[:start], passage=text[start:end], after=text[end:]
+        )
+        return HTMLResponse(html, headers={"Content-Security-Policy": SOURCE_CSP})
+
+    common = {"theme": THEME, "head": HEAD, "css_paths": [STATIC / "app.css"], "footer_links": []}
+    gr.mount_gradio_app(app, build_chat(bot, compact=True), path="/widget", **common)
+    gr.mount_gradio_app(app, build_chat(bot), path="/", **common)
+    app.add_middleware(Guards, settings=bot.settings)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Start the app on the configured articles (blocking)."""
+    import uvicorn
+
+    bot = Assistant()
+    app = create_app(bot)
+    print(f"News assistant: http://{host}:{port}/  (widget: /embed, API docs: /docs)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
