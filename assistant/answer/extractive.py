@@ -57,7 +57,8 @@ CONFIDENT_RELEVANCE = 0.65  # above this, unknown words are taken for paraphrase
 SEMANTIC_WEIGHT = 0.8  # the rest is keyword overlap
 FOLLOW_UP_WEIGHT = 0.5  # share of the bare follow-up, the rest read in the context of the earlier question
 ALREADY_SAID_PENALTY = 0.15
-SECOND_SENTENCE_MARGIN = 0.2
+SECOND_SENTENCE_MARGIN = 0.2  # a second quote may be this much less relevant than the first
+FURTHER_SENTENCE_MARGIN = 0.1  # later quotes must be close to the best
 DUPLICATE_SIMILARITY = 0.85
 CONFLICT_TOPIC_SIMILARITY = 0.55
 CONFLICT_MARGIN = 0.16
@@ -187,7 +188,8 @@ class ExtractiveAnswerer(Answerer):
         for candidate in ranked[1:]:
             if len(chosen) >= self.settings.max_answer_sentences:
                 break
-            if candidate.score < max(self.settings.min_relevance, ranked[0].score - SECOND_SENTENCE_MARGIN):
+            margin = SECOND_SENTENCE_MARGIN if len(chosen) == 1 else FURTHER_SENTENCE_MARGIN
+            if candidate.score < max(self.settings.min_relevance, ranked[0].score - margin):
                 break
             if all(float(candidate.vector @ c.vector) < DUPLICATE_SIMILARITY for c in chosen):
                 chosen.append(candidate)
