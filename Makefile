@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 run: install
 	$(BIN)/assistant ingest
-	$(BIN)/assistant chat
+	$(BIN)/assistant serve
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, ask, chat, sources."""
+"""The `assistant` command: ingest, ask, chat, sources, serve."""
 
 from __future__ import annotations
 
@@ -112,6 +112,18 @@ def sources() -> None:
     for meta in bot.articles():
         out.print(f"[bold]{escape(meta.article_id)}[/bold]  {escape(meta.title)}")
         out.print(f"    {escape(meta.author)} · {escape(meta.publisher)} · {escape(meta.date)}")
+
+
+@app.command()
+@friendly_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+) -> None:
+    """Start the browser app, the embeddable widget and the HTTP API; prints the address."""
+    from ui.server import serve as serve_app  # the web stack loads only for this command
+
+    serve_app(host, port)
 
 
 def stream_answer(bot: Assistant, question: str, history: list[Message]) -> Answer:
