@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from assistant import Answer, Assistant, AssistantError, Citation, Message
+from assistant import Answer, Assistant, AssistantError, Citation, Message, Settings
 from assistant.errors import InvalidQuestionError, NothingIndexedError, StoreUnavailableError, UnknownModelError
 
 MAX_QUESTION_CHARS = 4000
@@ -95,7 +95,7 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AssistantError, on_assistant_error)
 
 
-def api_router(bot: Assistant) -> APIRouter:
+def api_router(bot: Assistant, settings: Settings) -> APIRouter:
     router = APIRouter()
 
     @router.post("/api/ask", response_model=AskResponse, tags=["ask"])
@@ -120,7 +120,9 @@ def api_router(bot: Assistant) -> APIRouter:
     def healthz() -> Health:
         return Health(articles=len(bot.articles()), model=bot.settings.model)
 
-    @router.post("/api/admin/articles", response_model=IngestOut, tags=["admin"], dependencies=[Depends(_admin(bot))])
+    admin_only = [Depends(_admin(settings))]
+
+    @router.post("/api/admin/articles", response_model=IngestOut, tags=["admin"], dependencies=admin_only)
     def add_article(article: NewArticle) -> IngestOut:
         """Operator only (`Authorization: Bearer <ASSISTANT_ADMIN_TOKEN>`): add or replace an uploaded article."""
         folder = bot.settings.data_dir / "uploads"
@@ -145,9 +147,9 @@ def _events(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[Serve
             return
 
 
-def _admin(bot: Assistant) -> Callable[..., None]:
+def _admin(settings: Settings) -> Callable[..., None]:
     def check(authorization: Annotated[str | None, Header()] = None) -> None:
-        token = bot.settings.admin_token
+        token = settings.admin_token
         if token is None:
             raise HTTPException(404, "Adding articles over HTTP is off: the operator sets ASSISTANT_ADMIN_TOKEN.")
         given = re.sub(r"^Bearer\s+", "", authorization or "")

@@ -8,7 +8,7 @@ from typing import Any
 import gradio as gr
 from markupsafe import Markup
 
-from assistant import Answer, Assistant, AssistantError
+from assistant import Answer, Assistant, AssistantError, Settings
 from ui.render import answer_html, answer_plain_text, articles_html, error_html, question_html, streaming_html
 
 BUNDLED_STARTERS = {
@@ -36,13 +36,13 @@ def starters(bot: Assistant) -> list[str]:
     return [q for article in bot.articles() for q in BUNDLED_STARTERS.get(article.article_id, [])]
 
 
-def settings_html(bot: Assistant) -> str:
-    s = bot.settings
+def settings_html(bot: Assistant, s: Settings) -> str:
     rows = {
-        "Answering model": s.model,
-        "Corpus folder": str(s.corpus_dir),
-        "Data directory": str(s.data_dir),
-        "Chroma server": f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else "embedded",
+        "Answering model": bot.settings.model,
+        "Corpus folder": str(bot.settings.corpus_dir),
+        "Data directory": str(bot.settings.data_dir),
+        "Chroma server": f"{bot.settings.chroma_host}:{bot.settings.chroma_port}" if bot.settings.chroma_host
+        else "embedded",
         "Sites that may embed the widget": ", ".join(s.embed_origins) or "this server only",
         "Adding articles over HTTP": "on (admin token set)" if s.admin_token else "off",
         "Questions per client per minute": str(s.rate_limit_per_minute),
@@ -51,7 +51,7 @@ def settings_html(bot: Assistant) -> str:
     return str(Markup('<table class="server-settings">{}</table>').format(body))
 
 
-def build_chat(bot: Assistant, *, compact: bool = False) -> gr.Blocks:
+def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> gr.Blocks:
     def respond(question: str, shown: list[dict[str, str]], turns: list[dict[str, str]]) -> Iterator[Step]:
         if not (question or "").strip():
             gr.Info("Type a question about the articles first.")
@@ -116,7 +116,7 @@ def build_chat(bot: Assistant, *, compact: bool = False) -> gr.Blocks:
             with gr.Accordion("Articles indexed", open=True, elem_id="articles"):
                 articles = gr.HTML(articles_html(bot.articles()))
             with gr.Accordion("Server settings (read-only)", open=False, elem_id="settings"):
-                gr.HTML(settings_html(bot))
+                gr.HTML(settings_html(bot, settings))
             blocks.load(lambda: articles_html(bot.articles()), None, articles, api_name="articles")
 
         outputs: list[Any] = [chatbot, shown, turns, question, copy_text]

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from assistant import Assistant
+from assistant import Assistant, Settings
 from ui.api import add_error_handlers, api_router
 from ui.chat import build_chat
 from ui.guards import Guards
@@ -30,14 +30,16 @@ HEAD = '<script src="/app-static/app.js" defer></script>'
 SOURCE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
-def create_app(bot: Assistant) -> FastAPI:
+def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
+    """The whole web app; `settings` (default: the assistant's) gives the web-facing knobs."""
+    settings = settings or bot.settings
     app = FastAPI(
         title="News assistant",
         summary="Answers questions only from news articles; every sentence cites an exact passage.",
         version="0.1.0",
     )
     add_error_handlers(app)
-    app.include_router(api_router(bot))
+    app.include_router(api_router(bot, settings))
     app.mount("/app-static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/embed.js", include_in_schema=False)
@@ -53,7 +55,7 @@ def create_app(bot: Assistant) -> FastAPI:
         ).format(base)
         html = templates.get_template("embed.html").render(
             script_snippet=str(script), iframe_snippet=str(iframe), script_tag=script,
-            origins=bot.settings.embed_origins,
+            origins=settings.embed_origins,
         )
         return HTMLResponse(html)
 
@@ -89,9 +91,9 @@ def create_app(bot: Assistant) -> FastAPI:
         return HTMLResponse(html, headers={"Content-Security-Policy": SOURCE_CSP})
 
     common = {"theme": THEME, "head": HEAD, "css_paths": [STATIC / "app.css"], "footer_links": []}
-    gr.mount_gradio_app(app, build_chat(bot, compact=True), path="/widget", **common)
-    gr.mount_gradio_app(app, build_chat(bot), path="/", **common)
-    app.add_middleware(Guards, settings=bot.settings)
+    gr.mount_gradio_app(app, build_chat(bot, settings, compact=True), path="/widget", **common)
+    gr.mount_gradio_app(app, build_chat(bot, settings), path="/", **common)
+    app.add_middleware(Guards, settings=settings)
     return app
 
 
