@@ -39,6 +39,16 @@ def progress(log: Path) -> tuple[int, int] | None:
     return (int(found[-1][0]), int(found[-1][1])) if found else None
 
 
+def wait_for_progress(process: subprocess.Popen[bytes], log: Path) -> float | None:
+    """When the ingest started embedding (monotonic time), or None if it ended without embedding."""
+    deadline = time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        if progress(log) is not None:
+            return time.monotonic()
+        time.sleep(0.05)
+    return None
+
+
 def snapshot(data_dir: Path) -> tuple[list[str], int, dict[str, str]]:
     """Sorted chunk ids, the collection's row count, and the committed articles with their hashes."""
     client = chromadb.PersistentClient(path=str(data_dir / "chroma"))
@@ -55,20 +65,24 @@ def test_ingest_killed_at_random_moments_then_rerun_equals_an_uninterrupted_run(
     rng = random.Random(20261123)
 
     reference_dir = tmp_path / "reference"
-    started = time.monotonic()
-    assert run_ingest(corpus, reference_dir, tmp_path / "reference.log").wait(timeout=600) == 0
-    duration = time.monotonic() - started
+    reference_log = tmp_path / "reference.log"
+    process = run_ingest(corpus, reference_dir, reference_log)
+    embedding_started = wait_for_progress(process, reference_log)
+    assert process.wait(timeout=600) == 0
+    reference_progress = progress(reference_log)
+    assert embedding_started is not None and reference_progress is not None
+    seconds_per_chunk = (time.monotonic() - embedding_started) / reference_progress[1]
 
     killed_dir = tmp_path / "killed"
     moments = []
     for attempt in range(KILLS):
         log = tmp_path / f"killed-{attempt}.log"
         process = run_ingest(corpus, killed_dir, log)
-        # Wait until it embeds, then kill at a random moment within the rest of a full run.
-        deadline = time.monotonic() + 300
-        while progress(log) is None and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(rng.uniform(0, duration / 2))
+        # A re-run embeds only what earlier runs did not commit, so aim within this run's own remaining work.
+        if wait_for_progress(process, log) is not None:
+            remaining = progress(log)
+            assert remaining is not None
+            time.sleep(rng.uniform(0.05, 0.8) * remaining[1] * seconds_per_chunk)
         alive = process.poll() is None
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
