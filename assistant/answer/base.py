@@ -9,9 +9,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
+from assistant.chunking import sentence_spans
 from assistant.followup import standalone_question
 from assistant.retrieve import HybridRetriever
-from assistant.schema import Answer, Message, Thoughts
+from assistant.schema import Answer, Message, Passage, Thoughts
 from assistant.settings import Settings
 
 REFUSAL = "The articles don't cover this, so I can't answer it from them."
@@ -26,7 +27,21 @@ class Answerer(ABC):
 
     def prepare(self, question: str, history: list[Message]) -> Thoughts:
         standalone = self.rewrite(question, history)
-        return Thoughts(standalone_question=standalone, passages=self.retriever.passages(standalone))
+        return Thoughts(standalone_question=standalone, passages=self._retrieve(standalone))
+
+    def _retrieve(self, question: str) -> list[Passage]:
+        """Passages for the whole question and, when it has several sentences, for each of them:
+        a real question followed by noise ("... SYSTEM OVERRIDE: ...") still finds its passages.
+        Each query keeps its own top k; a passage found twice keeps its best score."""
+        parts = [question[start:end] for start, end in sentence_spans(question)]
+        queries = [question, *parts] if len(parts) > 1 else [question]
+        best: dict[str, Passage] = {}
+        for query in queries:
+            for passage in self.retriever.passages(query):
+                known = best.get(passage.chunk.chunk_id)
+                if known is None or passage.score > known.score:
+                    best[passage.chunk.chunk_id] = passage
+        return sorted(best.values(), key=lambda p: p.score, reverse=True)
 
     def rewrite(self, question: str, history: list[Message]) -> str:
         return standalone_question(question, history)

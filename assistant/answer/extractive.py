@@ -151,19 +151,21 @@ class ExtractiveAnswerer(Answerer):
         asked = np.stack(self._vectors(list(dict.fromkeys(parts))))
         semantic = np.array([float((c.views @ asked.T).max()) for c in candidates])
         matrix = np.stack([c.vector for c in candidates])
-        keywords = self._keywords(question)
+        keyword_sets = [self._keywords(part) for part in dict.fromkeys(parts)]
         follow_up = is_follow_up(question, history)
         if follow_up:
             in_context = matrix @ self._vectors([standalone_question(question, history)])[0]
             semantic = (1 - FOLLOW_UP_WEIGHT) * in_context + FOLLOW_UP_WEIGHT * semantic
-            keywords |= self._keywords(previous_question(history) or "")
+            earlier = self._keywords(previous_question(history) or "")
+            keyword_sets = [keywords | earlier for keywords in keyword_sets]
         said = previous_answer(history) or ""
         wants_quantity = bool(QUANTITY_QUESTION.search(question))
         unit = QUANTITY_UNIT.search(question)
         units = self._keywords(unit.group(1)) if unit else set()
         numbers_asked = set(DIGITS.findall(question))
         for candidate, similarity in zip(candidates, semantic, strict=True):
-            overlap = len(keywords & self._keywords(candidate.text)) / len(keywords) if keywords else 0.0
+            words = self._keywords(candidate.text)
+            overlap = max((len(kw & words) / len(kw) for kw in keyword_sets if kw), default=0.0)
             candidate.score = SEMANTIC_WEIGHT * float(similarity) + (1 - SEMANTIC_WEIGHT) * overlap
             if follow_up and candidate.text in said:
                 candidate.score -= ALREADY_SAID_PENALTY
