@@ -23,7 +23,13 @@ BUNDLED_STARTERS = {
 }
 
 SOURCE_PANEL = (
-    '<div id="source-panel" class="source-panel"{hidden}>'
+    '<div id="source-panel" class="source-panel"><iframe id="source-frame" name="source-frame" '
+    'title="Source article" src="/source"></iframe></div>'
+)
+# The widget is too narrow for a side panel: the source covers the chat until the reader goes back.
+SOURCE_OVERLAY = (
+    '<div id="source-panel" class="source-panel source-overlay" role="dialog" aria-label="Source article" hidden>'
+    '<button type="button" class="source-close">← Back to the chat</button>'
     '<iframe id="source-frame" name="source-frame" title="Source article" src="/source"></iframe></div>'
 )
 
@@ -92,7 +98,7 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
             with gr.Column(scale=3, min_width=300):
                 chatbot = gr.Chatbot(
                     elem_id="chat", label="Conversation", show_label=False, render_markdown=False,
-                    sanitize_html=True, allow_tags=False, buttons=[], height=380 if compact else 520,
+                    sanitize_html=True, allow_tags=False, buttons=[], height=430 if compact else 520,
                     placeholder="Ask a question about the articles.",
                 )
                 with gr.Row():
@@ -110,8 +116,11 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
                     gr.HTML('<p class="starters-heading">Try one of these:</p>')
                     with gr.Row(elem_id="starters"):
                         starter_buttons = [gr.Button(q, size="sm", variant="secondary") for q in starters(bot)]
-            with gr.Column(scale=2, min_width=300):
-                gr.HTML(SOURCE_PANEL.format(hidden=" hidden" if compact else ""))
+                if compact:
+                    gr.HTML(SOURCE_OVERLAY, padding=False)
+            if not compact:
+                with gr.Column(scale=2, min_width=300):
+                    gr.HTML(SOURCE_PANEL)
         if not compact:
             with gr.Accordion("Articles indexed", open=True, elem_id="articles"):
                 articles = gr.HTML(articles_html(bot.articles()))

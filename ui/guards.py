@@ -19,7 +19,7 @@ from assistant import Settings
 # Requests that make the assistant answer: our API and the Gradio chat events (queue join per question).
 COSTLY_SUFFIXES = ("/api/ask", "/api/ask/stream", "/gradio_api/queue/join")
 # Pages other sites may show in a frame; everything else may only be framed by our own pages.
-EMBEDDABLE_PREFIXES = ("/widget", "/source/")
+EMBEDDABLE_PREFIXES = ("/widget", "/source")  # "/source" itself is the hint the widget shows first
 
 
 class SlidingWindow:

@@ -9,6 +9,7 @@ import gradio as gr
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -33,7 +34,8 @@ SOURCE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
     """The whole web app; `settings` (default: the assistant's) gives the web-facing knobs."""
     settings = settings or bot.settings
-    app = FastAPI(
+    # FastAPIOffline serves the docs' Swagger UI and ReDoc files itself; plain FastAPI links them from a CDN.
+    app = FastAPIOffline(
         title="News assistant",
         summary="Answers questions only from news articles; every sentence cites an exact passage.",
         version="0.1.0",

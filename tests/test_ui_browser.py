@@ -1,0 +1,223 @@
+"""The app and the widget in a real browser: Playwright driving Debian's Chromium against a real server.
+
+One app server for the whole module (uvicorn in a thread, the bundled articles plus the hostile one), and two
+"third-party" pages on other ports: one on the embed allowlist, one not.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import uvicorn
+
+from assistant import Assistant, Settings
+from tests.conftest import CORPUS, free_port, wait_for_port
+from ui.server import create_app
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+Page = playwright_sync.Page
+expect = playwright_sync.expect
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+ANSWERABLE = "What does Russia supply to Mongolia?"
+HOSTILE_QUESTION = "How many snow leopards did the rangers count?"
+SNIPPET_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Course page</title></head>
+<body><h1>Geography 101: Mongolia</h1><p>Ask the assistant about this week's reading.</p>
+{snippet}
+</body></html>"""
+FINISHED = re.compile(r"answer-(plain|trimmed|refused|error)\b")
+STEP_TIMEOUT_MS = 60_000  # an answer on 2 busy cores; the first one also warms the answerer
+
+
+@dataclass
+class Servers:
+    """Where everything listens: the app, an allowed third-party site and a refused one."""
+
+    bot: Assistant
+    app: str
+    allowed_site: str
+    refused_site: str
+
+
+def _serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    corpus = tmp_path_factory.mktemp("ui-corpus")
+    for source in [*CORPUS.iterdir(), *HOSTILE.iterdir()]:
+        shutil.copy(source, corpus / source.name)
+    allowed_dir, refused_dir = tmp_path_factory.mktemp("allowed-site"), tmp_path_factory.mktemp("refused-site")
+    allowed, allowed_url = _serve_folder(allowed_dir)
+    refused, refused_url = _serve_folder(refused_dir)
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("ui-data"), corpus_dir=corpus, model="extractive",
+        embed_origins=[allowed_url], rate_limit_per_minute=1000,
+    )
+    port = free_port()
+    app_url = f"http://127.0.0.1:{port}"
+    bot = Assistant(settings)
+    server = uvicorn.Server(uvicorn.Config(create_app(bot), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for_port(port)
+    snippet = f'<script src="{app_url}/embed.js" data-label="Ask the articles" defer></script>'
+    for folder in (allowed_dir, refused_dir):
+        (folder / "index.html").write_text(SNIPPET_PAGE.format(snippet=snippet), encoding="utf-8")
+        frame = f'<iframe id="plain" src="{app_url}/widget/" title="News assistant" width="420" height="640"></iframe>'
+        (folder / "iframe.html").write_text(SNIPPET_PAGE.format(snippet=frame), encoding="utf-8")
+    try:
+        yield Servers(bot=bot, app=app_url, allowed_site=allowed_url, refused_site=refused_url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        allowed.shutdown()
+        refused.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright_sync.Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this)")
+    with playwright_sync.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    """A page with everything it tried: requests, dialogs, console errors."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def foreign_requests(self, *allowed_origins: str) -> list[str]:
+        origins = {urlsplit(origin).netloc for origin in allowed_origins}
+        return [url for url in self.requests if urlsplit(url).scheme != "data" and urlsplit(url).netloc not in origins]
+
+
+@pytest.fixture
+def watched(browser: playwright_sync.Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    seen = Watched(page)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("console", lambda message: seen.console.append(f"{message.type}: {message.text}"))
+
+    def on_dialog(dialog: playwright_sync.Dialog) -> None:
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        yield seen
+    finally:
+        context.close()
+
+
+def ask(scope: Page | playwright_sync.FrameLocator, question: str) -> playwright_sync.Locator:
+    """Type a question, press Enter, and return the finished answer (streaming done, sources rendered)."""
+    answers = scope.locator("#chat .answer")
+    before = answers.count()
+    box = scope.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    answer = answers.nth(before)
+    expect(answer).to_have_class(FINISHED)
+    return answer
+
+
+def record_answer_states(page: Page) -> None:
+    """Keep every distinct state of the chat's last answer (class and text) in `window.__states`."""
+    page.evaluate(
+        """() => {
+        window.__states = [];
+        new MutationObserver(() => {
+          const answers = document.querySelectorAll('#chat .answer');
+          const last = answers[answers.length - 1];
+          if (!last) return;
+          const state = last.className + '|' + last.querySelector('.answer-text').textContent;
+          if (window.__states[window.__states.length - 1] !== state) window.__states.push(state);
+        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+      }"""
+    )
+
+
+def passage_of(link: playwright_sync.Locator, servers: Servers) -> str:
+    """The exact article text a citation link points at, read through the public API."""
+    url = urlsplit(str(link.get_attribute("href")))
+    query = dict(part.split("=") for part in url.query.split("&"))
+    article = servers.bot.article(unquote(url.path.removeprefix("/source/")))
+    assert article is not None
+    return article.text[int(query["start"]) : int(query["end"])]
+
+
+def assert_passage_shown(frame: playwright_sync.FrameLocator, expected: str, title: str) -> None:
+    mark = frame.locator("mark#passage")
+    expect(mark).to_have_text(expected)
+    expect(frame.locator("header h1")).to_have_text(title)
+    expect(mark).to_be_in_viewport()
+
+
+def test_app_streams_a_cited_answer_and_opens_the_highlighted_passage(servers: Servers, watched: Watched) -> None:
+    page = watched.page
+    page.goto(servers.app + "/")
+    record_answer_states(page)
+    answer = ask(page, ANSWERABLE)
+    expect(answer).to_have_class("answer answer-plain")
+
+    states = page.evaluate("window.__states")
+    assert states[0].startswith("answer answer-streaming|"), states  # the answer showed before it was done
+    assert states[-1].startswith("answer answer-plain|") and "[1]" in states[-1]
+    first = answer.locator(".answer-text a.cite").first
+    expect(first).to_have_text("[1]")
+    expect(answer.locator(".sources li")).to_have_count(answer.locator(".sources a.cite").count())
+    quote = answer.locator(".sources blockquote").first.inner_text()
+    title = answer.locator(".sources .source-title").first.inner_text()
+
+    first.click()
+    assert passage_of(first, servers) == quote
+    assert_passage_shown(page.frame_locator("#source-frame"), quote, title)
+    assert page.url == servers.app + "/"  # opened in the side panel, not by leaving the chat
+    assert watched.foreign_requests(servers.app) == []
+
+
+def test_app_marks_refusals_and_keeps_the_conversation_until_cleared(servers: Servers, watched: Watched) -> None:
+    page = watched.page
+    page.goto(servers.app + "/")
+    box = page.locator("#question textarea")
+    box.fill("What is Mongolia's GDP?")
+    box.press("Enter")
+    refusal = page.locator("#chat .answer-refused")
+    expect(refusal.locator(".answer-label")).to_have_text("Not in the articles")
+    expect(refusal.locator("a.cite")).to_have_count(0)
+    page.locator("#starters button").first.click()  # a starter question is asked as if typed
+    expect(page.locator("#chat .answer-plain a.cite").first).to_be_visible()
+    page.locator("#clear").click()
+    expect(page.locator("#chat .answer")).to_have_count(0)
+    expect(page.locator("#articles .article-list li")).to_have_count(len(servers.bot.articles()))
