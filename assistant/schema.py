@@ -63,7 +63,7 @@ class Citation(BaseModel):
     end: int
 
 
-Verdict = Literal["supported", "unsupported", "uncited", "quoted"]
+Verdict = Literal["supported", "unsupported", "uncited", "bad_citation", "quoted"]
 
 
 class AnswerSentence(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -71,7 +71,17 @@ class Settings(BaseSettings):
     max_answer_sentences: int = 3
     max_question_tokens: int = Field(default=256, ge=16)
 
-    model: str = "extractive"
+    model: str = Field(
+        default="auto", description="Answering model by name; auto: local when installed, else extractive."
+    )
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds a model server may stay silent.")
+    llm_retries: int = Field(default=2, ge=0, le=10, description="Retries before the first token.")
+    llm_context_tokens: int = Field(default=2048, ge=512, description="Model context window; prompts fit in it.")
+    llm_answer_tokens: int = Field(default=160, ge=16, description="Most tokens a model may generate per answer.")
+    local_threads: int | None = Field(default=None, ge=1, description="Local model CPU threads; default: half.")
+    unverified_sentences: Literal["remove", "show"] = Field(
+        default="remove", description="What to do with model sentences their citations do not support."
+    )
 
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"

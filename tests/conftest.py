@@ -29,6 +29,8 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             monkeypatch.delenv(name)
     monkeypatch.delenv("CHROMA_HOST", raising=False)
     monkeypatch.delenv("CHROMA_PORT", raising=False)
+    # The default model is `auto` (the local LLM when installed): tests that want a model pin it.
+    monkeypatch.setenv("ASSISTANT_MODEL", "extractive")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,253 @@
+"""Answers written by a language model, shown only sentence by sentence as each is verified.
+
+Steps (`LLMAnswerer`):
+1. rewrite a follow-up into a standalone question with the model (`prompts/rewrite.txt`);
+2. retrieve passages and number them as sources, trimmed to fit the model's window;
+3. stream the model's answer (`prompts/answer_*.txt`), collecting whole sentences with their markers;
+4. check each sentence against the sources it cites (`assistant/verify.py`); a supported one is
+   shown at once, with its markers renumbered to exact quotes; others are removed or marked
+   (`Settings.unverified_sentences`);
+5. if nothing verified remains, or the model server fails, answer with the extractive answerer
+   and say why in `Answer.notices`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
+
+from assistant.answer.base import REFUSAL, Answerer
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.llm_sources import numbered_sources, render
+from assistant.answer.markers import SentenceStream, citation_numbers, strip_markers
+from assistant.cite import CitationBook
+from assistant.errors import AssistantError
+from assistant.followup import is_follow_up, standalone_question
+from assistant.judge import OfflineJudge
+from assistant.models import chat_model
+from assistant.prompts import prompt_text
+from assistant.retrieve import HybridRetriever
+from assistant.schema import Answer, AnswerSentence, Message, Thoughts
+from assistant.settings import Settings
+from assistant.tokens import count_tokens
+from assistant.verify import Source, Verifier
+
+log = logging.getLogger(__name__)
+
+REFUSAL_CUE = re.compile(
+    r"\b(?:don[’']t|do not|doesn[’']t|does not|cannot|can[’']t)\s+(?:cover|mention|say|answer|address|discuss)\b"
+    r"|\bno information\b|\bnot (?:covered|mentioned)\b",
+    re.IGNORECASE,
+)
+BACKOFF_SECONDS = 0.5
+TOKENIZER_MARGIN = 0.9  # tiktoken counts approximate the model's own tokenizer
+HISTORY_TURNS_FOR_REWRITE = 4
+
+
+class ModelFault(Exception):
+    """The model server failed: unreachable, too slow, an HTTP error or a broken stream."""
+
+
+@dataclass
+class Draft:
+    """What the stream produced so far, for the final `Answer`."""
+
+    book: CitationBook = field(default_factory=CitationBook)
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    supported: int = 0
+    removed: int = 0
+    refusals: int = 0
+
+    def show(self, text: str) -> str:
+        increment = text if not self.shown else " " + text
+        self.shown.append(increment)
+        return increment
+
+
+class LLMAnswerer(Answerer):
+    """Any LangChain chat model (`assistant.models`), its sentences verified before they are shown."""
+
+    def __init__(self, settings: Settings, retriever: HybridRetriever, backend: str) -> None:
+        super().__init__(settings, retriever)
+        self.name = backend
+        self._model: BaseChatModel | None = None
+        self._fallback = ExtractiveAnswerer(settings, retriever)
+        self._verifier = Verifier(OfflineJudge(retriever.embeddings))
+        self._answer_prompt = ChatPromptTemplate.from_messages(
+            [("system", prompt_text("answer_system")), ("human", prompt_text("answer_user"))]
+        )
+        self._rewrite_prompt = PromptTemplate.from_template(prompt_text("rewrite"))
+
+    @property
+    def model(self) -> BaseChatModel:
+        """Created on first use: the local backend joins and loads its model file then."""
+        if self._model is None:
+            self._model = chat_model(self.name, self.settings)
+        return self._model
+
+    def rewrite(self, question: str, history: list[Message]) -> str:
+        if not is_follow_up(question, history):
+            return question
+        turns = history[-HISTORY_TURNS_FOR_REWRITE:]
+        conversation = "\n".join(f"{m.role.capitalize()}: {strip_markers(m.content)}" for m in turns)
+        chain = self._rewrite_prompt | self.model.bind(stop=["\n"]) | StrOutputParser()
+        try:
+            rewritten = chain.invoke({"conversation": conversation, "question": question}).strip().strip('"')
+        except AssistantError:
+            raise
+        except Exception as error:  # any server fault: the rule-based rewrite still works
+            log.warning("rewriting the follow-up with %s failed: %s", self.name, error)
+            rewritten = ""
+        if not rewritten or len(rewritten) > 3 * len(question) + 200:
+            return standalone_question(question, history)
+        return rewritten
+
+    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
+        asked = thoughts.standalone_question
+        sources = numbered_sources(thoughts.passages, self._sources_budget(asked), self.settings.tokenizer)
+        if not sources:
+            yield from self._fall_back(question, history, thoughts, Draft(), [])
+            return
+        messages = self._answer_prompt.format_messages(sources=render(sources), question=asked)
+        draft, notices, failed = Draft(), [], ""
+        sentences = SentenceStream()
+        try:
+            for increment in self._stream(messages):
+                for sentence in sentences.feed(increment):
+                    yield from self._take(sentence, sources, draft)
+            for sentence in sentences.finish():
+                yield from self._take(sentence, sources, draft)
+        except ModelFault as fault:
+            failed = f"The {self.name} model failed: {fault}."
+            notices.append(failed)
+        if draft.removed:
+            notices.append(
+                f"{draft.removed} sentence(s) of the {self.name} model's answer were "
+                + ("removed" if self.settings.unverified_sentences == "remove" else "marked unverified")
+                + ": the sources they cite do not support them."
+            )
+        if draft.supported:
+            if failed:
+                notices[0] += " The answer may be incomplete."
+            yield self._answer(draft, thoughts, refused=False, notices=notices)
+        elif draft.refusals and not failed:
+            yield draft.show(REFUSAL)
+            yield self._answer(draft, thoughts, refused=True, notices=[])
+        else:
+            yield from self._fall_back(question, history, thoughts, draft, notices)
+
+    def _take(self, sentence: str, sources: dict[int, Source], draft: Draft) -> Iterator[str]:
+        """Check one sentence; yield it (renumbered) if it is shown."""
+        if REFUSAL_CUE.search(sentence) and not citation_numbers(sentence):
+            draft.refusals += 1
+            return
+        checked = self._verifier.check(sentence, sources)
+        if checked.supported:
+            draft.supported += 1
+            numbers = [draft.book.cite(e.meta, e.quote, e.start, e.end) for e in checked.evidence]
+            text = _with_markers(checked.claim, list(dict.fromkeys(numbers)))
+            draft.sentences.append(AnswerSentence(text=text, citations=numbers, verdict="supported"))
+            yield draft.show(text)
+            return
+        draft.removed += 1
+        log.info("%s sentence %s: %r (%s)", self.name, checked.verdict, checked.claim, "; ".join(checked.reasons))
+        if self.settings.unverified_sentences == "show":
+            text = f"{checked.claim} (unverified)"
+            draft.sentences.append(AnswerSentence(text=text, verdict=checked.verdict))
+            yield draft.show(text)
+
+    def _stream(self, messages: list[BaseMessage]) -> Iterator[str]:
+        """The model's text increments. Retries with backoff until the first token arrives; after that
+        a failure ends the stream, since what was shown cannot be taken back. LangChain's own retry
+        wrapper does not cover streaming, so this is done here."""
+        for attempt in range(self.settings.llm_retries + 1):
+            try:
+                chunks = self.model.stream(messages)
+                first = next(chunks, None)
+                break
+            except AssistantError:
+                raise
+            except Exception as error:
+                log.warning("%s model, attempt %d: %s", self.name, attempt + 1, error)
+                if attempt == self.settings.llm_retries:
+                    raise ModelFault(_describe(error)) from error
+                time.sleep(BACKOFF_SECONDS * 2**attempt)
+        if first is None:
+            return
+        try:
+            yield _text(first.content)
+            for chunk in chunks:
+                yield _text(chunk.content)
+        except Exception as error:
+            raise ModelFault(_describe(error)) from error
+
+    def _fall_back(
+        self, question: str, history: list[Message], thoughts: Thoughts, draft: Draft, notices: list[str]
+    ) -> Iterator[str | Answer]:
+        notices = notices or ["No sentence of the model's answer could be checked against the articles."]
+        notices = [*notices, "Showing quotes from the articles instead."]
+        for item in self._fallback.answer_stream(question, history, thoughts):
+            if isinstance(item, Answer):
+                yield item.model_copy(
+                    update={
+                        "text": "".join(draft.shown) + (" " if draft.shown else "") + item.text,
+                        "sentences": draft.sentences + item.sentences,
+                        "notices": notices + item.notices,
+                    }
+                )
+            else:
+                yield item if not draft.shown or item.startswith(" ") else " " + item
+
+    def _answer(self, draft: Draft, thoughts: Thoughts, *, refused: bool, notices: list[str]) -> Answer:
+        return Answer(
+            text="".join(draft.shown),
+            refused=refused,
+            citations=draft.book.citations,
+            sentences=draft.sentences,
+            notices=notices,
+            model=self.name,
+            thoughts=thoughts,
+        )
+
+    def _sources_budget(self, question: str) -> int:
+        fixed = self._answer_prompt.format_messages(sources="", question=question)
+        used = sum(count_tokens(str(m.content), self.settings.tokenizer) for m in fixed)
+        headers = 20 * self.settings.retrieval_k  # "[n] title (date)" lines
+        room = self.settings.llm_context_tokens - self.settings.llm_answer_tokens - used - headers
+        return max(0, int(room * TOKENIZER_MARGIN))
+
+
+def _with_markers(claim: str, numbers: list[int]) -> str:
+    """The claim with its markers before the final stop: "... in 2023 [1][2]."."""
+    markers = "".join(f"[{n}]" for n in numbers)
+    body, stop = (claim[:-1], claim[-1]) if claim[-1:] in ".!?" else (claim, ".")
+    return f"{body} {markers}{stop}"
+
+
+def _text(content: object) -> str:
+    """A chunk's text; some servers send a list of parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content if p)
+    return ""
+
+
+def _describe(error: Exception) -> str:
+    """One plain line for the reader: what failed, without a traceback."""
+    name = type(error).__name__
+    if "Timeout" in name:
+        return "it did not answer in time"
+    if "Connection" in name or isinstance(error, ConnectionError):
+        return "its server cannot be reached"
+    status = getattr(error, "status_code", None)
+    return f"its server answered with HTTP {status}" if status else f"{name}: {str(error)[:120]}"

@@ -1,0 +1,80 @@
+"""Check each sentence of a model's answer against the passages it cites, and find what to quote.
+
+A sentence passes only if it cites at least one source that exists, every number and name in it
+occurs in the cited passages, and the offline judge (`assistant/judge.py`: word coverage, meaning,
+negation, certainty) finds the passages support it. The numbers-and-names rule is a hard gate on
+top of the judge's weighted score: an invented figure or name must never pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.answer.markers import citation_numbers, strip_markers
+from assistant.judge import OfflineJudge
+from assistant.schema import ArticleMeta, Verdict
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source as the model saw it: `text == article_text[start:start + len(text)]`."""
+
+    number: int
+    meta: ArticleMeta
+    text: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The span of a cited source that best supports a sentence: `quote == article_text[start:end]`."""
+
+    meta: ArticleMeta
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass
+class CheckedSentence:
+    claim: str  # the sentence without its markers
+    cited: list[int]
+    verdict: Verdict
+    reasons: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def supported(self) -> bool:
+        return self.verdict == "supported"
+
+
+class Verifier:
+    def __init__(self, judge: OfflineJudge) -> None:
+        self.judge = judge
+
+    def check(self, sentence: str, sources: dict[int, Source]) -> CheckedSentence:
+        claim, cited = strip_markers(sentence), citation_numbers(sentence)
+        if not cited:
+            return CheckedSentence(claim, cited, "uncited", ["the sentence cites no source"])
+        unknown = [n for n in cited if n not in sources]
+        if unknown:
+            listed = ", ".join(f"[{n}]" for n in unknown)
+            return CheckedSentence(claim, cited, "bad_citation", [f"cites {listed}, which is not among the sources"])
+        passages = [sources[n].text for n in cited]
+        verdict = self.judge.judge(claim, passages)
+        evidence = self.judge.evidence(claim, passages)
+        invented = evidence.missing_numbers + evidence.missing_names
+        if invented or not verdict.supported:
+            reasons = ([f"not in the cited sources: {', '.join(invented)}"] if invented else []) + verdict.reasons
+            return CheckedSentence(claim, cited, "unsupported", reasons)
+        spans = [self._best_span(claim, sources[n]) for n in cited]
+        return CheckedSentence(claim, cited, "supported", verdict.reasons, spans)
+
+    def _best_span(self, claim: str, source: Source) -> Evidence:
+        """The source sentence closest to the claim, or the whole source if it cannot be located."""
+        best = self.judge.evidence(claim, [source.text]).best_sentence.strip()
+        offset = source.text.find(best)
+        if not best or offset < 0:
+            offset, best = 0, source.text
+        start = source.start + offset
+        return Evidence(source.meta, best, start, start + len(best))
