@@ -34,8 +34,10 @@ SOURCE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
     """The whole web app; `settings` (default: the assistant's) gives the web-facing knobs."""
     settings = settings or bot.settings
-    # FastAPIOffline serves the docs' Swagger UI and ReDoc files itself; plain FastAPI links them from a CDN.
+    # FastAPIOffline serves Swagger UI's files itself (plain FastAPI links them from a CDN); no ReDoc: its
+    # bundle still fetches a logo from cdn.redoc.ly.
     app = FastAPIOffline(
+        redoc_url=None,
         title="News assistant",
         summary="Answers questions only from news articles; every sentence cites an exact passage.",
         version="0.1.0",
