@@ -29,7 +29,7 @@ def main() -> None:
     corpus = bundled_corpus_dir()
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "warm", corpus_dir=corpus, auto_ingest=False)
+        settings = Settings(data_dir=Path(tmp) / "warm", corpus_dir=corpus, auto_ingest=False, model="extractive")
         bot = Assistant(settings)
         embeddings = bot.retriever.embeddings
         articles = load_corpus(corpus).articles

@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    bot = Assistant(Settings(data_dir=args.data_dir, auto_ingest=False))
+    bot = Assistant(Settings(data_dir=args.data_dir, auto_ingest=False, model="extractive"))
     small = list(articles(args.articles, args.seed))
     questions = [a.question for a in random.Random(args.seed).sample(small, args.questions)]
     bot.ask("warm-up question about exports")

@@ -45,7 +45,7 @@ def main() -> None:
         folder = Path(tmp) / "corpus"
         generated = write_corpus(folder, args.articles, args.seed)
         data_dir = args.data_dir or Path(tmp) / "data"
-        bot = Assistant(Settings(data_dir=data_dir, corpus_dir=folder, auto_ingest=False))
+        bot = Assistant(Settings(data_dir=data_dir, corpus_dir=folder, auto_ingest=False, model="extractive"))
         print(f"corpus: {args.articles} generated articles (seed {args.seed})")
         if not bot.store.committed():
             measure_ingest(bot, folder)

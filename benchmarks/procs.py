@@ -22,10 +22,15 @@ def assistant_command(*args: str) -> list[str]:
 
 
 def app_environment(data_dir: Path, chroma_port: int | None = None, **extra: str) -> dict[str, str]:
-    """This process's environment with the assistant pointed at `data_dir` (and a Chroma server if given)."""
+    """This process's environment with the assistant pointed at `data_dir` (and a Chroma server if given).
+
+    The answerer is the extractive one unless `extra` says otherwise: the default (`auto`) would be a
+    local LLM wherever it is installed, which answers in seconds, not milliseconds.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHROMA_"))}
     # No assistant.toml from the working directory: the process sees only what is set here.
     env.update(ASSISTANT_DATA_DIR=str(data_dir), ASSISTANT_CONFIG=str(data_dir / "none.toml"), PYTHONPATH=str(REPO))
+    env.update(ASSISTANT_MODEL="extractive")
     env.update(extra)
     if chroma_port is not None:
         env.update(CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma_port))
@@ -41,7 +46,7 @@ def read_until_stopped(questions_file: Path, out_file: Path, stop_file: Path) ->
     from assistant import Assistant
     from assistant.errors import AssistantError
 
-    bot = Assistant(auto_ingest=False)
+    bot = Assistant(auto_ingest=False, model="extractive")
     questions = json.loads(questions_file.read_text(encoding="utf-8"))
     with out_file.open("a", encoding="utf-8") as out:
         for turn in itertools.count():

@@ -33,3 +33,22 @@ def test_benchmark_runs_and_prints_its_figures(tmp_path: Path, module: str, args
     recall = re.search(r"recall@5 over \d+ labelled questions: ours (\d\.\d+), LangChain", done.stdout)
     assert recall and float(recall.group(1)) >= 0.5, done.stdout
     assert re.search(r"p50 \d+\.\d ms, p95 \d+\.\d ms", done.stdout)
+
+
+@pytest.mark.server
+def test_http_benchmark_serves_concurrent_readers_without_errors(tmp_path: Path) -> None:
+    """A real `assistant serve` on 127.0.0.1: cold start, then 4 concurrent readers for 5 s, none failing."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_http", "--small"],
+        cwd=REPO,
+        env=app_environment(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert re.search(r"cold start, `assistant serve` to the first answer: \d+\.\d s", done.stdout), done.stdout
+    answers = re.search(r"4 concurrent readers for 5 s: (\d+\.\d) answers/s", done.stdout)
+    assert answers and float(answers.group(1)) > 0, done.stdout
+    assert "errors: 0 (goal 0)" in done.stdout, done.stdout
+    assert re.search(r"server peak RSS: \d\.\d\d GiB", done.stdout), done.stdout
