@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, ask, chat, sources, serve."""
+"""The `assistant` command: ingest, ask, chat, sources, serve, eval."""
 
 from __future__ import annotations
 
@@ -124,6 +124,34 @@ def serve(
     from ui.server import serve as serve_app  # the web stack loads only for this command
 
     serve_app(host, port)
+
+
+@app.command("eval")
+@friendly_errors
+def eval_command(
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to evaluate; repeat.")] = None,
+    dataset: Annotated[Path | None, typer.Option(help="Questions, JSONL or YAML (evals/README.md).")] = None,
+    judge: Annotated[str, typer.Option(help="Who decides support: offline or llm.")] = "offline",
+    corpus: Annotated[Path | None, typer.Option(help="Folder of articles; default: the bundled corpus.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Where the JSON and HTML reports go.")] = None,
+    thresholds: Annotated[Path | None, typer.Option(help="Thresholds TOML; default: evals/thresholds.toml.")] = None,
+) -> None:
+    """Measure faithfulness, citations, retrieval and refusals; exit 1 when a model falls below the thresholds."""
+    from assistant.settings import bundled_corpus_dir
+    from evals.cli import DEFAULT_OUT, run_command  # the eval suite loads only for this command
+    from evals.dataset import DEV_PATH
+    from evals.thresholds import THRESHOLDS_PATH
+
+    code = run_command(
+        models=model or ["extractive"],
+        dataset=dataset or DEV_PATH,
+        judge=judge,
+        corpus=corpus or bundled_corpus_dir(),
+        out=out_dir or DEFAULT_OUT,
+        thresholds_path=thresholds or THRESHOLDS_PATH,
+        console=out,
+    )
+    raise typer.Exit(code)
 
 
 def stream_answer(bot: Assistant, question: str, history: list[Message]) -> Answer:

@@ -133,11 +133,19 @@ class OfflineJudge:
         score = 1.0 / (1.0 + math.exp(-(float(WEIGHTS @ evidence.vector()) + BIAS)))
         return JudgeVerdict(supported=score >= THRESHOLD, score=round(score, 4), reasons=explain(evidence))
 
+    def prefetch(self, pairs: list[tuple[str, list[str]]]) -> None:
+        """Embed what judging these (claim, passages) pairs needs in one batch: much faster than pair by pair."""
+        texts = []
+        for claim, passages in pairs:
+            sentences = self._sentences(passages)
+            texts += [CITATION_MARK.sub("", claim).strip(), *sentences, *self._pairs(sentences)]
+        self._embed(texts)
+
     def evidence(self, claim: str, passages: list[str]) -> Evidence:
         """Measure the claim against the passages' sentences (and adjacent pairs, for claims spanning two)."""
         claim = CITATION_MARK.sub("", claim).strip()
-        sentences = [p[s:e] for p in passages for s, e in sentence_spans(p)] or passages
-        pairs = [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
+        sentences = self._sentences(passages)
+        pairs = self._pairs(sentences)
         vectors = self._embed([claim, *sentences, *pairs])
         claim_vector, split = vectors[0], 1 + len(sentences)
         sentence_vectors, pair_vectors = vectors[1:split], vectors[split:]
@@ -162,6 +170,14 @@ class OfflineJudge:
             certainty_mismatch=bool(claim_words & ABSOLUTES - best_words) and bool(best_words & HEDGES - claim_words),
             best_sentence=sentences[best],
         )
+
+    @staticmethod
+    def _sentences(passages: list[str]) -> list[str]:
+        return [p[s:e] for p in passages for s, e in sentence_spans(p)] or passages
+
+    @staticmethod
+    def _pairs(sentences: list[str]) -> list[str]:
+        return [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
 
     def _words(self, text: str) -> set[str]:
         words = {w.lower().replace("’", "'") for w in WORD.findall(text)}

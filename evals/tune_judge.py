@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> None:
 
     claims = load_claims(args.claims)
     judge = OfflineJudge(load_embeddings())
+    judge.prefetch([(c.claim, [c.passage]) for c in claims])
     features = np.vstack([judge.evidence(c.claim, [c.passage]).vector() for c in claims])
     labels = np.array([c.supported for c in claims])
     dev = np.array([c.split == "dev" for c in claims])

@@ -1,0 +1,58 @@
+"""The judges an eval can use, and their measured accuracy on the labelled claims.
+
+Every run measures the offline judge on the claims set (dev and held-out splits, a few seconds),
+so each report says how far its faithfulness figures can be trusted.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sklearn.metrics import balanced_accuracy_score
+
+from assistant import Assistant
+from assistant.embeddings import load_embeddings
+from assistant.judge import OfflineJudge
+from evals.dataset import CLAIMS_PATH, LabelledClaim, load_claims
+from evals.metrics import Judge
+
+JUDGES = ("offline", "llm")
+
+
+class JudgeAccuracy(BaseModel):
+    """Balanced accuracy (mean of the recall on supported and on unsupported claims) per split."""
+
+    dev: float
+    heldout: float
+    dev_pairs: int
+    heldout_pairs: int
+
+
+class JudgeInfo(BaseModel):
+    name: str
+    offline_accuracy: JudgeAccuracy
+    accuracy: JudgeAccuracy | None = None  # the judge in use, when it is not the offline one and was measured
+
+
+def judge_accuracy(judge: Judge, claims: list[LabelledClaim]) -> JudgeAccuracy:
+    if isinstance(judge, OfflineJudge):
+        judge.prefetch([(c.claim, [c.passage]) for c in claims])
+    verdicts = [judge.judge(c.claim, [c.passage]).supported for c in claims]
+    scores = {}
+    for split in ("dev", "heldout"):
+        pairs = [(c.supported, v) for c, v in zip(claims, verdicts, strict=True) if c.split == split]
+        scores[split] = float(balanced_accuracy_score(*zip(*pairs, strict=True))) if pairs else 0.0
+    return JudgeAccuracy(
+        dev=scores["dev"],
+        heldout=scores["heldout"],
+        dev_pairs=sum(c.split == "dev" for c in claims),
+        heldout_pairs=sum(c.split == "heldout" for c in claims),
+    )
+
+
+def make_judge(name: str, bot: Assistant) -> tuple[Judge, JudgeInfo]:
+    settings = bot.settings
+    offline = OfflineJudge(load_embeddings(settings.embedding_model_path, settings.embedding_batch_size))
+    info = JudgeInfo(name=name, offline_accuracy=judge_accuracy(offline, load_claims(CLAIMS_PATH)))
+    if name == "offline":
+        return offline, info
+    raise ValueError(f"Unknown judge {name!r}. Choose one of: {', '.join(JUDGES)}.")
