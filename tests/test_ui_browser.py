@@ -124,6 +124,7 @@ class Watched:
 @pytest.fixture
 def watched(browser: playwright_sync.Browser) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     seen = Watched(page)
     page.on("request", lambda request: seen.requests.append(request.url))
@@ -205,6 +206,10 @@ def test_app_streams_a_cited_answer_and_opens_the_highlighted_passage(servers: S
     assert passage_of(first, servers) == quote
     assert_passage_shown(page.frame_locator("#source-frame"), quote, title)
     assert page.url == servers.app + "/"  # opened in the side panel, not by leaving the chat
+
+    page.locator("#copy").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(states[-1].split("|", 1)[1]) and f"[1] {title}" in copied and quote in copied
     assert watched.foreign_requests(servers.app) == []
 
 
@@ -252,6 +257,12 @@ def test_widget_on_an_allowed_site_answers_with_citations_and_passages(servers: 
     widget.locator(".source-close").click()
     expect(overlay).to_be_hidden()
     expect(first).to_be_focused()  # back where the reader was
+
+    page.keyboard.press("Enter")  # the same by keyboard: Enter on the focused [1], Escape to go back
+    expect(widget.locator(".source-close")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(overlay).to_be_hidden()
+    expect(first).to_be_focused()
     assert page.url == servers.allowed_site + "/"
     assert watched.foreign_requests(servers.app, servers.allowed_site) == []
 

@@ -33,6 +33,8 @@ SOURCE_OVERLAY = (
     '<iframe id="source-frame" name="source-frame" title="Source article" src="/source"></iframe></div>'
 )
 
+# The widget's frame is its whole screen: the chat gets what the question box and the buttons leave.
+COMPACT_CHAT_HEIGHT = "max(220px, calc(100vh - 160px))"
 # Outputs of every chat step: the messages shown, the shown list, the plain-text turns, the box, the copy text.
 Step = tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]], str, str]
 
@@ -98,18 +100,19 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
             with gr.Column(scale=3, min_width=300):
                 chatbot = gr.Chatbot(
                     elem_id="chat", label="Conversation", show_label=False, render_markdown=False,
-                    sanitize_html=True, allow_tags=False, buttons=[], height=430 if compact else 520,
+                    sanitize_html=True, allow_tags=False, buttons=[], height=COMPACT_CHAT_HEIGHT if compact else 520,
                     placeholder="Ask a question about the articles.",
                 )
                 with gr.Row():
                     question = gr.Textbox(
                         elem_id="question", show_label=False, label="Your question", scale=5, lines=1,
-                        max_lines=4, placeholder="Ask about the articles… (Enter to send)", autofocus=not compact,
+                        max_lines=4, autofocus=not compact,
+                        placeholder="Ask about the articles…" if compact else "Ask about the articles… (Enter to send)",
                     )
                     ask = gr.Button("Ask", elem_id="ask", variant="primary", scale=1, min_width=70)
                 with gr.Row():
-                    clear_button = gr.Button("Clear conversation", elem_id="clear", size="sm")
-                    copy_button = gr.Button("Copy answer with sources", elem_id="copy", size="sm")
+                    clear_button = gr.Button("Clear conversation", elem_id="clear", size="sm", min_width=120)
+                    copy_button = gr.Button("Copy answer with sources", elem_id="copy", size="sm", min_width=120)
                 copy_text = gr.Textbox(visible=False, elem_id="copy-text")
                 starter_buttons = []
                 if not compact and starters(bot):
