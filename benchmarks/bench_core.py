@@ -19,7 +19,7 @@ from assistant import Assistant, Settings
 from assistant.chunking import chunk_article
 from assistant.ingest import load_corpus
 from assistant.settings import bundled_corpus_dir
-from benchmarks.common import compare_with_baseline, dev_questions, latency_line, peak_rss_mib, timed
+from benchmarks.common import compare_with_baseline, dev_questions, latency_line, machine_load, peak_rss_mib, timed
 
 
 def main() -> None:
@@ -50,6 +50,7 @@ def main() -> None:
         print(f"raw embedding (batched, batch size {settings.embedding_batch_size}): {raw:.1f} chunks/s")
         print(f"ingest (read, chunk, embed, write to Chroma, commit): {ingest:.1f} chunks/s")
         print(f"ingest / raw embedding throughput: {ingest / raw:.2f} (goal >= 0.85)")
+        print(machine_load())
 
         bot.ingest(corpus, show_progress=False)
         questions = dev_questions(bot)

@@ -31,7 +31,7 @@ from assistant import Assistant, Settings
 from assistant.chunking import chunk_article
 from assistant.retrieve import KeywordIndex
 from assistant.schema import Article
-from benchmarks.common import latency_line, percentile, timed
+from benchmarks.common import latency_line, machine_load, percentile, timed
 from benchmarks.corpus_gen import GeneratedArticle, articles
 
 JITTER = 0.025  # per dimension: a copy's cosine to its original is about 0.9
@@ -103,6 +103,7 @@ def main() -> None:
         f"p50 {(percentile(whole, 50) + growth) * 1000:.0f} ms, "
         f"p95 {(percentile(whole, 95) + growth95) * 1000:.0f} ms (goal p50 <= 150 ms, p95 <= 300 ms)"
     )
+    print(machine_load())
 
 
 def vector_search(collection: chromadb.Collection, queries: np.ndarray, k: int) -> list[float]:

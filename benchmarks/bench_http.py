@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from benchmarks.common import DEV_SET, latency_line
+from benchmarks.common import DEV_SET, latency_line, machine_load
 from benchmarks.corpus_gen import articles
 from benchmarks.procs import REPO, app_environment, assistant_command
 from tests.conftest import free_port
@@ -141,6 +141,7 @@ def load(url: str, bodies: list[dict], readers: int, seconds: float, server: psu
     print(latency_line("  /api/ask under load", latencies))
     print(f"  errors: {len(errors)} (goal 0){': ' + errors[0] if errors else ''}")
     print(f"  server peak RSS: {peak_rss / 2**30:.2f} GiB (goal <= 1.5 GiB)")
+    print(machine_load())
 
 
 if __name__ == "__main__":

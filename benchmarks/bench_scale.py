@@ -23,7 +23,7 @@ import numpy as np
 from assistant import Assistant, Settings
 from assistant.chunking import chunk_article
 from assistant.ingest import load_corpus
-from benchmarks.common import Labelled, compare_with_baseline, latency_line, peak_rss_mib, timed
+from benchmarks.common import Labelled, compare_with_baseline, latency_line, machine_load, peak_rss_mib, timed
 from benchmarks.corpus_gen import GeneratedArticle, write_corpus
 
 RAW_SAMPLE = 512
@@ -84,6 +84,7 @@ def measure_ingest(bot: Assistant, folder: Path) -> None:
     raw = (raw_before + raw_after) / 2
     print(f"raw embedding after the ingest: {raw_after:.1f} chunks/s")
     print(f"ingest / raw embedding throughput (mean of before and after): {rate / raw:.2f} (goal >= 0.85)")
+    print(machine_load())
     print(f"peak RSS before ingest {rss_before:.0f} MiB, after {peak_rss_mib():.0f} MiB")
     seconds, _ = timed(lambda: bot.ingest(folder, show_progress=False))
     print(f"second ingest (nothing changed): {seconds:.1f} s")

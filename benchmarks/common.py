@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import time
@@ -52,6 +53,12 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = call()
     return time.perf_counter() - start, result
+
+
+def machine_load() -> str:
+    """The load average, printed with the timings: on a shared machine it says how much they are worth."""
+    one, five, _ = os.getloadavg()
+    return f"machine load average: {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
 def peak_rss_mib() -> float:
@@ -117,6 +124,7 @@ def compare_with_baseline(bot: Assistant, questions: list[Labelled], rounds: int
     ours_retrieval: list[float] = []
     ours_answer: list[float] = []
     base_times: list[float] = []
+    cpu_seconds = 0.0
     for _ in range(rounds):
         for item in questions:
             standalone = standalone_question(item.question, [Message(**m) for m in item.history])
@@ -126,7 +134,9 @@ def compare_with_baseline(bot: Assistant, questions: list[Labelled], rounds: int
             seconds, (chunks, _) = timed(lambda q=standalone: baseline_answer_context(baseline, q))
             base_times.append(seconds)
             base_hit += hits(chunks, item.gold)
+            cpu_before = time.process_time()
             ours_answer.append(timed(lambda i=item: bot.ask(i.question, i.history))[0])
+            cpu_seconds += time.process_time() - cpu_before
     n = len(questions) * rounds
     k = bot.settings.retrieval_k
     return [
@@ -134,5 +144,7 @@ def compare_with_baseline(bot: Assistant, questions: list[Labelled], rounds: int
         f"LangChain vector-only baseline {base_hit / n:.2f}",
         latency_line("  ours, retrieval (hybrid: vector + BM25 + RRF)", ours_retrieval),
         latency_line("  ours, whole answer (ask)", ours_answer),
+        f"  ours, whole answer: {cpu_seconds / n * 1000:.0f} ms of CPU time per answer (all threads)",
         latency_line("  baseline, retrieval + stuffed prompt (no LLM call)", base_times),
+        machine_load(),
     ]

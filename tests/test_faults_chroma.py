@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import StoreUnavailableError
-from tests.conftest import CORPUS, ChromaServer
+from benchmarks.procs import REPO, app_environment, assistant_command
+from tests.conftest import CORPUS, ChromaServer, free_port, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -41,3 +44,48 @@ def test_stopped_chroma_server_gives_a_clear_error_and_the_same_assistant_recove
     after = bot.ask(QUESTION)
     assert after.text == before.text and after.citations == before.citations
     assert bot.ingest(CORPUS, show_progress=False).chunks_embedded == 0
+
+
+def test_web_app_answers_503_naming_the_server_while_it_is_down_and_recovers(
+    tmp_path: Path, chroma_server: ChromaServer
+) -> None:
+    """A real `assistant serve` process: errors are JSON naming host:port, never a crash or a traceback."""
+    env = app_environment(tmp_path / "data", chroma_server.port, ASSISTANT_AUTO_INGEST="false")
+    subprocess.run(assistant_command("ingest", str(CORPUS)), cwd=REPO, env=env, check=True, capture_output=True)
+    port = free_port()
+    app = subprocess.Popen(
+        assistant_command("serve", "--port", str(port)),
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    where = f"127.0.0.1:{chroma_server.port}"
+    try:
+        wait_for_port(port, timeout=180, process=app)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            before = client.post("/api/ask", json={"question": QUESTION})
+            assert before.status_code == 200 and before.json()["citations"], before.text
+
+            chroma_server.stop()
+            for response in (
+                client.post("/api/ask", json={"question": QUESTION}),
+                client.post("/api/ask", json={"question": "What does Russia supply to Mongolia?"}),
+                client.get("/api/articles"),
+            ):
+                assert response.status_code == 503, response.text
+                assert where in response.json()["detail"] and "Traceback" not in response.text
+            assert app.poll() is None, "the app exited when the Chroma server stopped"
+
+            chroma_server.start()
+            after = client.post("/api/ask", json={"question": QUESTION})
+            assert after.status_code == 200, after.text
+            assert after.json() == before.json()
+    finally:
+        app.terminate()
+        try:
+            app.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait()
+    assert app.stderr is not None and b"Traceback" not in app.stderr.read()
