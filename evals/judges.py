@@ -6,6 +6,9 @@ so each report says how far its faithfulness figures can be trusted.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from pydantic import BaseModel
 from sklearn.metrics import balanced_accuracy_score
 
@@ -49,10 +52,17 @@ def judge_accuracy(judge: Judge, claims: list[LabelledClaim]) -> JudgeAccuracy:
     )
 
 
+@functools.cache
+def offline_accuracy(claims_path: Path, mtime_ns: int, model_path: Path | None) -> JudgeAccuracy:
+    """Measured once per process and claims file: the judge's code cannot change under a running process."""
+    return judge_accuracy(OfflineJudge(load_embeddings(model_path)), load_claims(claims_path))
+
+
 def make_judge(name: str, bot: Assistant) -> tuple[Judge, JudgeInfo]:
     settings = bot.settings
     offline = OfflineJudge(load_embeddings(settings.embedding_model_path, settings.embedding_batch_size))
-    info = JudgeInfo(name=name, offline_accuracy=judge_accuracy(offline, load_claims(CLAIMS_PATH)))
+    accuracy = offline_accuracy(CLAIMS_PATH, CLAIMS_PATH.stat().st_mtime_ns, settings.embedding_model_path)
+    info = JudgeInfo(name=name, offline_accuracy=accuracy)
     if name == "offline":
         return offline, info
     raise ValueError(f"Unknown judge {name!r}. Choose one of: {', '.join(JUDGES)}.")

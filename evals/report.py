@@ -16,7 +16,11 @@ SECONDS = {"latency_median_s", "latency_p95_s"}
 
 
 def fmt(metric: str, value: float) -> str:
-    return f"{value:.2f} s" if metric in SECONDS else f"{value:.0%}" if value in (0, 1) else f"{value:.1%}"
+    if metric in SECONDS:
+        return f"{value:.2f} s"
+    if metric == "retrieval_mrr":
+        return f"{value:.2f}"
+    return f"{value:.0%}" if value in (0, 1) else f"{value:.1%}"
 
 
 def bar_labels(thresholds: dict[str, dict[str, float]], model: str | None = None) -> dict[str, str]:

@@ -1,0 +1,105 @@
+"""The CI gate: `assistant eval` passes on the default model and fails on deliberately broken answerers.
+
+The broken answerers are registered from here, never in the library: one cites a passage that
+does not hold its sentence, one changes the numbers it quotes. Their quotes stay verbatim and
+their markers resolve, so only the judge and the gold data can catch them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.registry import ANSWERERS, register
+from assistant.cli import app
+from assistant.schema import Answer, Message, Thoughts
+from evals.dataset import DEV_PATH
+
+runner = CliRunner()
+pytestmark = pytest.mark.slow
+
+
+class WrongPassageAnswerer(ExtractiveAnswerer):
+    """Quotes the right sentences but cites, for each, a retrieved chunk that does not contain it."""
+
+    name = "test-wrong-passage"
+
+    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
+        for item in super().answer_stream(question, history, thoughts):
+            if isinstance(item, Answer):
+                citations = []
+                for cited in item.citations:
+                    chunk = next(
+                        (
+                            p.chunk for p in reversed(thoughts.passages)
+                            if p.chunk.article_id != cited.article_id or not p.chunk.start <= cited.start < p.chunk.end
+                        ),
+                        None,
+                    )  # fmt: skip
+                    if chunk:
+                        update = {"article_id": chunk.article_id, "quote": chunk.text, "start": chunk.start}
+                        cited = cited.model_copy(update=update | {"end": chunk.end})
+                    citations.append(cited)
+                item = item.model_copy(update={"citations": citations})
+            yield item
+
+
+class InventedNumberAnswerer(ExtractiveAnswerer):
+    """Quotes the right sentences with every number in them changed: the citations no longer hold them."""
+
+    name = "test-invented-number"
+
+    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
+        for item in super().answer_stream(question, history, thoughts):
+            if isinstance(item, Answer):
+                sentences = [s.model_copy(update={"text": invent(s.text)}) for s in item.sentences]
+                item = item.model_copy(update={"text": invent(item.text), "sentences": sentences})
+            yield item if isinstance(item, Answer) else invent(item)
+
+
+def invent(text: str) -> str:
+    """7 more than each number, citation markers left alone."""
+    return re.sub(r"(?<!\[)\b\d+\b(?!\])", lambda m: str(int(m.group()) + 7), text)
+
+
+@pytest.fixture
+def broken_models() -> Iterator[list[str]]:
+    for answerer in (WrongPassageAnswerer, InventedNumberAnswerer):
+        register(answerer.name, answerer)
+    yield [WrongPassageAnswerer.name, InventedNumberAnswerer.name]
+    for answerer in (WrongPassageAnswerer, InventedNumberAnswerer):
+        ANSWERERS.pop(answerer.name, None)
+
+
+def test_default_model_passes_the_thresholds(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "PASS extractive" in result.output and "Offline judge balanced accuracy: held-out" in result.output
+    summary = json.loads((tmp_path / "extractive" / "summary.json").read_text())
+    assert summary["questions"] == sum(1 for line in DEV_PATH.read_text().splitlines() if line.strip())
+    assert summary["failures"] == [] and summary["quotes_verbatim"] == 1.0
+    html = (tmp_path / "report.html").read_text()
+    assert "q01" in html and "What share of Mongolia" in html
+
+
+def test_broken_answerers_fail_the_gate(tmp_path: Path, broken_models: list[str]) -> None:
+    single_facts = [line for line in DEV_PATH.read_text().splitlines() if '"single_fact"' in line][:10]
+    dataset = tmp_path / "facts.jsonl"
+    dataset.write_text("\n".join(single_facts) + "\n")
+    args = ["eval", "--dataset", str(dataset), "--out", str(tmp_path / "out"), "--model", "extractive"]
+    result = runner.invoke(app, [*args, "--model", broken_models[0], "--model", broken_models[1]])
+    assert result.exit_code == 1, result.output
+    assert "PASS extractive" in result.output
+    for name in broken_models:
+        assert f"FAIL {name}" in result.output
+        summary = json.loads((tmp_path / "out" / name / "summary.json").read_text())
+        assert summary["quotes_verbatim"] == 1.0 and summary["citation_markers_valid"] == 1.0
+        assert any(f.startswith("faithfulness") for f in summary["failures"]), summary["failures"]
+    wrong = json.loads((tmp_path / "out" / broken_models[0] / "summary.json").read_text())
+    assert wrong["citation_recall"] < 0.5 and wrong["faithfulness"] < 0.5
