@@ -41,7 +41,7 @@ SNIPPET_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><ti
 <body><h1>Geography 101: Mongolia</h1><p>Ask the assistant about this week's reading.</p>
 {snippet}
 </body></html>"""
-FINISHED = re.compile(r"answer-(plain|trimmed|refused|error)\b")
+FINISHED = re.compile(r"answer-(plain|checked|refused|error)\b")
 STEP_TIMEOUT_MS = 60_000  # an answer on 2 busy cores; the first one also warms the answerer
 
 

@@ -15,7 +15,8 @@ from assistant import Answer, ArticleMeta, Citation
 from assistant.schema import AnswerSentence
 
 CITE_MARK = re.compile(r"\[(\d+)\]")
-REMOVED_VERDICTS = {"unsupported", "uncited"}
+# Verification's verdicts on a sentence that is shown although the articles do not back it (or its citation).
+UNVERIFIED = {"unsupported", "uncited", "bad_citation"}
 
 
 def source_url(article_id: str, start: int | None = None, end: int | None = None) -> str:
@@ -50,34 +51,46 @@ def linked_text(text: str, citations: list[Citation]) -> Markup:
 
 
 def answer_kind(answer: Answer) -> str:
-    """plain, refused or trimmed (verification removed sentences): each gets its own look."""
+    """plain, refused or checked (verification removed or flagged sentences, or left a notice): each looks different."""
     if answer.refused:
         return "refused"
-    if removed_sentences(answer):
-        return "trimmed"
+    if answer.notices or unverified_sentences(answer):
+        return "checked"
     return "plain"
 
 
-def removed_sentences(answer: Answer) -> list[AnswerSentence]:
-    return [s for s in answer.sentences if s.verdict in REMOVED_VERDICTS]
+def unverified_sentences(answer: Answer) -> list[AnswerSentence]:
+    return [s for s in answer.sentences if s.verdict in UNVERIFIED]
+
+
+def marked_text(answer: Answer) -> Markup:
+    """The answer text with links, each unverified sentence wrapped so that it looks different."""
+    text, pieces, position = answer.text, [], 0
+    for sentence in unverified_sentences(answer):
+        found = text.find(sentence.text, position)
+        if found < 0:
+            continue
+        end = found + len(sentence.text)
+        pieces += [
+            linked_text(text[position:found], answer.citations),
+            Markup('<span class="unverified" title="The articles do not back this sentence">{}</span>').format(
+                linked_text(text[found:end], answer.citations)
+            ),
+        ]
+        position = end
+    pieces.append(linked_text(text[position:], answer.citations))
+    return Markup("").join(pieces)
 
 
 def answer_html(answer: Answer) -> str:
-    """The whole answer: notices, the cited text, what verification removed, then the sources."""
+    """The whole answer: a label for refusals and checked answers, notices, the cited text, then the sources."""
     kind = answer_kind(answer)
-    labels = {"refused": "Not in the articles", "trimmed": "Checked: some sentences were removed"}
+    labels = {"refused": "Not in the articles", "checked": "Checked against the articles"}
     parts = [Markup('<div class="answer answer-{}">').format(kind)]
     if kind in labels:
         parts.append(Markup('<p class="answer-label">{}</p>').format(labels[kind]))
     parts += [Markup('<p class="notice">{}</p>').format(notice) for notice in answer.notices]
-    parts.append(Markup('<p class="answer-text">{}</p>').format(linked_text(answer.text, answer.citations)))
-    removed = removed_sentences(answer)
-    if removed:
-        items = Markup("").join(Markup("<li><s>{}</s></li>").format(CITE_MARK.sub("", s.text)) for s in removed)
-        parts.append(
-            Markup('<div class="removed"><p>Removed because the articles do not support them:</p><ul>{}</ul></div>')
-            .format(items)
-        )
+    parts.append(Markup('<p class="answer-text">{}</p>').format(marked_text(answer)))
     if answer.citations:
         parts.append(sources_html(answer.citations))
     parts.append(Markup("</div>"))
