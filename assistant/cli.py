@@ -131,7 +131,7 @@ def serve(
 def eval_command(
     model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to evaluate; repeat.")] = None,
     dataset: Annotated[Path | None, typer.Option(help="Questions, JSONL or YAML (evals/README.md).")] = None,
-    judge: Annotated[str, typer.Option(help="Who decides support: offline or llm.")] = "offline",
+    judge: Annotated[str, typer.Option(help="Who decides support: offline, llm (local) or llm:<model>.")] = "offline",
     corpus: Annotated[Path | None, typer.Option(help="Folder of articles; default: the bundled corpus.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where the JSON and HTML reports go.")] = None,
     thresholds: Annotated[Path | None, typer.Option(help="Thresholds TOML; default: evals/thresholds.toml.")] = None,

@@ -15,10 +15,14 @@ from sklearn.metrics import balanced_accuracy_score
 from assistant import Assistant
 from assistant.embeddings import load_embeddings
 from assistant.judge import OfflineJudge
+from assistant.models import BACKENDS, chat_model
 from evals.dataset import CLAIMS_PATH, LabelledClaim, load_claims
+from evals.llm_judge import LLMJudge
 from evals.metrics import Judge
 
-JUDGES = ("offline", "llm")
+JUDGES = ("offline", "llm", "llm:<model>")
+# Accuracy of the slow judges, measured by `python -m evals.judge_accuracy` and read by every report.
+MEASURED = Path(__file__).parent / "results" / "judges"
 
 
 class JudgeAccuracy(BaseModel):
@@ -65,4 +69,12 @@ def make_judge(name: str, bot: Assistant) -> tuple[Judge, JudgeInfo]:
     info = JudgeInfo(name=name, offline_accuracy=accuracy)
     if name == "offline":
         return offline, info
+    if name == "llm" or name.startswith("llm:"):
+        backend = name.partition(":")[2] or "local"
+        if backend not in BACKENDS:
+            raise ValueError(f"Unknown judge model {backend!r}. Choose one of: {', '.join(BACKENDS)}.")
+        measured = MEASURED / f"llm-{backend}.json"
+        if measured.is_file():
+            info.accuracy = JudgeAccuracy.model_validate_json(measured.read_text(encoding="utf-8"))
+        return LLMJudge(chat_model(backend, settings), name=f"llm:{backend}"), info
     raise ValueError(f"Unknown judge {name!r}. Choose one of: {', '.join(JUDGES)}.")

@@ -158,6 +158,11 @@ def run_eval(
 @contextmanager
 def indexed_assistant(corpus: Path) -> Iterator[Assistant]:
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as data_dir:
+        # The local model's file (~1 GB, joined from its packages on first use) is shared with the
+        # user's own data directory rather than joined again into every eval's temporary one.
+        shared_models = Settings().data_dir / "models"
+        shared_models.mkdir(parents=True, exist_ok=True)
+        (Path(data_dir) / "models").symlink_to(shared_models, target_is_directory=True)
         settings = Settings(data_dir=Path(data_dir), corpus_dir=corpus, auto_ingest=False, chroma_host=None)
         bot = Assistant(settings)
         report = bot.ingest(corpus, show_progress=False)
