@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from assistant.answer.base import Answerer
-from assistant.answer.registry import ANSWERERS, create_answerer
+from assistant.answer.registry import ANSWERERS, create_answerer, resolve
 from assistant.embeddings import load_embeddings
 from assistant.errors import InvalidQuestionError, NothingIndexedError
 from assistant.ingest import load_corpus
@@ -83,7 +83,13 @@ class Assistant:
             else:
                 yield item
 
+    @property
+    def model(self) -> str:
+        """The model that answers by default, with `auto` resolved to what is installed."""
+        return resolve(self.settings.model)
+
     def answerer(self, name: str) -> Answerer:
+        name = resolve(name)  # `auto` and the model it stands for share one answerer (one local server)
         if name not in self._answerers:
             self._answerers[name] = create_answerer(name, self.settings, self.retriever)
         return self._answerers[name]

@@ -6,6 +6,7 @@ is never retrieved or cited.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,9 @@ from pydantic import ConfigDict, PrivateAttr
 
 from assistant.schema import ArticleMeta, Chunk, Passage
 from assistant.store import ArticleStore
+
+# bm25s sets its own logger to DEBUG on import, which servers then print for every index build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class KeywordIndex:

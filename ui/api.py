@@ -118,7 +118,7 @@ def api_router(bot: Assistant, settings: Settings) -> APIRouter:
 
     @router.get("/healthz", response_model=Health, tags=["health"])
     def healthz() -> Health:
-        return Health(articles=len(bot.articles()), model=bot.settings.model)
+        return Health(articles=len(bot.articles()), model=bot.model)
 
     admin_only = [Depends(_admin(settings))]
 

@@ -46,7 +46,7 @@ def starters(bot: Assistant) -> list[str]:
 
 def settings_html(bot: Assistant, s: Settings) -> str:
     rows = {
-        "Answering model": bot.settings.model,
+        "Answering model": bot.model,
         "Corpus folder": str(bot.settings.corpus_dir),
         "Data directory": str(bot.settings.data_dir),
         "Chroma server": f"{bot.settings.chroma_host}:{bot.settings.chroma_port}" if bot.settings.chroma_host
