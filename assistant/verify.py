@@ -8,11 +8,15 @@ top of the judge's weighted score: an invented figure or name must never pass.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.answer.markers import citation_numbers, strip_markers
 from assistant.judge import OfflineJudge
 from assistant.schema import ArticleMeta, Verdict
+
+# A reply's "Yes," or "No," is not a claim about the articles (and not a name).
+INTERJECTION = re.compile(r"^(?:yes|no)\b[,.;:!]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,14 @@ class Verifier:
             listed = ", ".join(f"[{n}]" for n in unknown)
             return CheckedSentence(claim, cited, "bad_citation", [f"cites {listed}, which is not among the sources"])
         passages = [sources[n].text for n in cited]
-        verdict = self.judge.judge(claim, passages)
-        evidence = self.judge.evidence(claim, passages)
+        stated = INTERJECTION.sub("", claim) or claim
+        verdict = self.judge.judge(stated, passages)
+        evidence = self.judge.evidence(stated, passages)
         invented = evidence.missing_numbers + evidence.missing_names
         if invented or not verdict.supported:
             reasons = ([f"not in the cited sources: {', '.join(invented)}"] if invented else []) + verdict.reasons
             return CheckedSentence(claim, cited, "unsupported", reasons)
-        spans = [self._best_span(claim, sources[n]) for n in cited]
+        spans = [self._best_span(stated, sources[n]) for n in cited]
         return CheckedSentence(claim, cited, "supported", verdict.reasons, spans)
 
     def _best_span(self, claim: str, source: Source) -> Evidence:

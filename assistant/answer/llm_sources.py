@@ -32,7 +32,8 @@ def numbered_sources(passages: list[Passage], budget: int, tokenizer: str) -> di
 
 
 def render(sources: dict[int, Source]) -> str:
-    return "\n\n".join(f"[{n}] {s.meta.title} ({s.meta.date})\n{s.text}" for n, s in sources.items())
+    """One paragraph per source: a small model reads blank lines inside a source as its end."""
+    return "\n\n".join(f"[{n}] {s.meta.title} ({s.meta.date}): {' '.join(s.text.split())}" for n, s in sources.items())
 
 
 def _cap(sizes: list[int], budget: int) -> int:

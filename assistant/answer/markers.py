@@ -1,8 +1,10 @@
 """Whole sentences and their citation markers out of a model's streamed text.
 
 A model streams tokens, so a marker can arrive split (`[1` then `2]`), and it may put its
-markers after the full stop ("... in 2023. [2]"). `SentenceStream` holds text back until a
-sentence and its markers are complete; nothing is shown before it can be checked.
+markers after the full stop ("... in 2023. [2]") or, in another style, before the sentence
+("[2] In 2023 ..."): an answer that opens with a marker is read in that leading style.
+`SentenceStream` holds text back until a sentence and its markers are complete; nothing is shown
+before it can be checked.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from assistant.chunking import sentence_spans
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Markers after the stop move before it, so that sentence splitting keeps them with their sentence.
 MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
+# "According to [1], X" and "X, as stated in [1]." become "[1] X" and "X [1].".
+INLINE_CITATION = re.compile(
+    r"(?:,\s*)?\b(?:according to|as (?:stated|reported|mentioned|noted|said) in|per)\s+(\[\d+(?:\s*[,;]\s*\d+)*\]),?",
+    re.IGNORECASE,
+)
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 EMPHASIS = re.compile(r"\*\*|__")
 
@@ -26,12 +33,19 @@ def citation_numbers(sentence: str) -> list[int]:
 
 def strip_markers(sentence: str) -> str:
     """The sentence without its markers (and the space before them)."""
-    return MARKER.sub("", sentence).strip()
+    return " ".join(MARKER.sub("", sentence).split())
 
 
-def normalise(text: str) -> str:
-    """Markers moved before the stop they follow; bold marks and list bullets dropped."""
-    text = MARKERS_AFTER_STOP.sub(r"\2\1", EMPHASIS.sub("", text))
+def leading_style(text: str) -> bool:
+    """Does the answer put its markers before its sentences ("[1] Mongolia ...")?"""
+    return text.lstrip().startswith("[")
+
+
+def normalise(text: str, leading: bool = False) -> str:
+    """Markers moved before the stop they follow (unless they lead); bold marks and bullets dropped."""
+    text = INLINE_CITATION.sub(r" \1", EMPHASIS.sub("", text))
+    if not leading:
+        text = MARKERS_AFTER_STOP.sub(r"\2\1", text)
     return "\n".join(BULLET.sub("", line) for line in text.split("\n"))
 
 
@@ -43,9 +57,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end in bounds if text[start:end].strip()]
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, leading: bool | None = None) -> list[str]:
     """Sentences of a model's whole text, each with its markers."""
-    text = normalise(text)
+    text = normalise(text, leading_style(text) if leading is None else leading)
     return [text[start:end].strip() for start, end in sentence_bounds(text)]
 
 
@@ -54,12 +68,15 @@ class SentenceStream:
 
     def __init__(self) -> None:
         self._buffer = ""
+        self._leading: bool | None = None  # decided by the answer's first visible character
 
     def feed(self, increment: str) -> list[str]:
-        self._buffer = normalise(self._buffer + increment)
+        if self._leading is None and (self._buffer + increment).strip():
+            self._leading = leading_style(self._buffer + increment)
+        self._buffer = normalise(self._buffer + increment, bool(self._leading))
         bounds = sentence_bounds(self._buffer)
         # The last sentence may still grow; one that starts with "[" may be a marker of the one before.
-        if len(bounds) < 2 or self._buffer[bounds[-1][0]] == "[":
+        if len(bounds) < 2 or (not self._leading and self._buffer[bounds[-1][0]] == "["):
             return []
         done = [self._buffer[start:end].strip() for start, end in bounds[:-1]]
         self._buffer = self._buffer[bounds[-1][0] :]
@@ -67,5 +84,5 @@ class SentenceStream:
 
     def finish(self) -> list[str]:
         """Whatever is left when the stream ends."""
-        sentences, self._buffer = split_sentences(self._buffer), ""
+        sentences, self._buffer = split_sentences(self._buffer, bool(self._leading)), ""
         return sentences
