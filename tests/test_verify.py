@@ -33,7 +33,8 @@ def test_markers_split_across_increments_stay_whole(size: int) -> None:
 
 
 def test_marker_styles() -> None:
-    assert split_sentences("[2] China buys coal. [1] Russia sells fuel.") == ["[2] China buys coal.", "[1] Russia sells fuel."]
+    leading = split_sentences("[2] China buys coal. [1] Russia sells fuel.")
+    assert leading == ["[2] China buys coal.", "[1] Russia sells fuel."]
     assert split_sentences("According to [1], China buys coal.") == ["[1] China buys coal."]
     assert citation_numbers("A [3] b [1, 3][2].") == [3, 1, 2]
     assert citation_numbers("An unclosed marker [1") == []
