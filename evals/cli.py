@@ -40,7 +40,12 @@ def run_command(
 
         try:
             run = run_eval(
-                models, questions, corpus=corpus, judge_name=judge, dataset_name=str(dataset), progress=advance
+                models,
+                questions,
+                corpus=Path(shown(corpus)),
+                judge_name=judge,
+                dataset_name=shown(dataset),
+                progress=advance,
             )
         except ValueError as error:  # a gold quote missing from the corpus, an unknown judge
             console.print(f"[red]Error:[/red] {escape(str(error))}")
@@ -51,3 +56,11 @@ def run_command(
     html = write_outputs(run, thresholds, out)
     console.print(f"Report: {html}  (JSON: {out / 'report.json'})")
     return 0 if all(r.summary.passed for r in run.runs) else 1
+
+
+def shown(path: Path) -> str:
+    """The path relative to the working directory when it is inside it, so saved summaries are portable."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,11 +1,11 @@
 """Measure a judge's balanced accuracy on the labelled claims; with an LLM judge, also its combinations.
 
     python -m evals.judge_accuracy                          # the offline judge, both splits
-    python -m evals.judge_accuracy --judge llm --limit 20   # the local model on 20 pairs per split
+    python -m evals.judge_accuracy --judge llm --limit 10   # the local model, 10 + 10 pairs per split
 
 An LLM judge's figures are saved to `evals/results/judges/llm-<model>.json`, which every report
-then shows next to the offline judge's. `--limit` takes the first pairs of each split, supported
-and unsupported alike in their file order, because the local model needs seconds per claim.
+then shows next to the offline judge's. `--limit N` takes the first N supported and the first N
+unsupported pairs of each split (file order), because the local model needs seconds per claim.
 """
 
 from __future__ import annotations
@@ -25,20 +25,22 @@ from evals.llm_judge import LLMJudge
 
 
 def balanced(labels: list[bool], verdicts: list[bool]) -> float:
-    return float(balanced_accuracy_score(labels, verdicts)) if len(set(labels)) == 2 else float("nan")
+    return float(balanced_accuracy_score(labels, verdicts))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judge", default="offline", help="offline, llm (the local model) or llm:<model>")
-    parser.add_argument("--limit", type=int, default=0, help="pairs per split (0: all)")
+    parser.add_argument("--limit", type=int, default=0, help="supported and unsupported pairs per split (0: all)")
     args = parser.parse_args(argv)
 
     claims = load_claims(CLAIMS_PATH)
     splits: dict[str, list[LabelledClaim]] = {}
     for split in ("dev", "heldout"):
         rows = [c for c in claims if c.split == split]
-        splits[split] = rows[: args.limit] if args.limit else rows
+        if args.limit:
+            rows = [c for c in rows if c.supported][: args.limit] + [c for c in rows if not c.supported][: args.limit]
+        splits[split] = rows
     offline = OfflineJudge(load_embeddings())
     backend = args.judge.partition(":")[2] or "local"
     llm = None if args.judge == "offline" else LLMJudge(chat_model(backend, Settings()), backend)
