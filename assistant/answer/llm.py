@@ -178,7 +178,7 @@ class LLMAnswerer(Answerer):
                 raise
             except Exception as error:
                 log.warning("%s model, attempt %d: %s", self.name, attempt + 1, error)
-                if attempt == self.settings.llm_retries:
+                if attempt == self.settings.llm_retries or not _transient(error):
                     raise ModelFault(_describe(error)) from error
                 time.sleep(BACKOFF_SECONDS * 2**attempt)
         if first is None:
@@ -240,6 +240,12 @@ def _text(content: object) -> str:
     if isinstance(content, list):
         return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content if p)
     return ""
+
+
+def _transient(error: Exception) -> bool:
+    """Worth another try: no answer, a timeout, rate limiting or a server error; not a rejected request."""
+    status = getattr(error, "status_code", None)
+    return status is None or status == 429 or status >= 500
 
 
 def _describe(error: Exception) -> str:
