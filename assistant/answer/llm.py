@@ -253,7 +253,7 @@ def _describe(error: Exception) -> str:
     name = type(error).__name__
     if "Timeout" in name:
         return "it did not answer in time"
-    if "Connection" in name or isinstance(error, ConnectionError):
+    if "Connect" in name or isinstance(error, ConnectionError):
         return "its server cannot be reached"
     status = getattr(error, "status_code", None)
     return f"its server answered with HTTP {status}" if status else f"{name}: {str(error)[:120]}"
