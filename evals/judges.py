@@ -76,5 +76,5 @@ def make_judge(name: str, bot: Assistant) -> tuple[Judge, JudgeInfo]:
         measured = MEASURED / f"llm-{backend}.json"
         if measured.is_file():
             info.accuracy = JudgeAccuracy.model_validate_json(measured.read_text(encoding="utf-8"))
-        return LLMJudge(chat_model(backend, settings), name=f"llm:{backend}"), info
+        return LLMJudge(chat_model(backend, settings), name=f"llm:{backend}", retries=settings.llm_retries), info
     raise ValueError(f"Unknown judge {name!r}. Choose one of: {', '.join(JUDGES)}.")

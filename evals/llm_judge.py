@@ -27,10 +27,12 @@ def _prompt(name: str) -> PromptTemplate:
 
 
 class LLMJudge:
-    def __init__(self, chat: BaseChatModel, name: str) -> None:
+    def __init__(self, chat: BaseChatModel, name: str, retries: int = 2) -> None:
         self.name = name
-        self._decompose = _prompt("judge_decompose") | chat | StrOutputParser()
-        self._verify = _prompt("judge_verify") | chat | StrOutputParser()
+        # Unlike a streamed answer, a verdict can be asked again: a server still loading answers 503.
+        model = chat.with_retry(stop_after_attempt=retries + 1, wait_exponential_jitter=True)
+        self._decompose = _prompt("judge_decompose") | model | StrOutputParser()
+        self._verify = _prompt("judge_verify") | model | StrOutputParser()
 
     def claims(self, sentence: str) -> list[str]:
         """The sentence's atomic claims; the sentence itself when the model returns none."""
