@@ -147,6 +147,8 @@ class LLMAnswerer(Answerer):
 
     def _take(self, sentence: str, sources: dict[int, Source], draft: Draft) -> Iterator[str]:
         """Check one sentence; yield it (renumbered) if it is shown."""
+        if not re.search(r"\w", strip_markers(sentence)):
+            return  # a stray marker or punctuation with nothing to check
         if REFUSAL_CUE.search(sentence) and not citation_numbers(sentence):
             draft.refusals += 1
             return

@@ -1,0 +1,67 @@
+"""The `local` model end to end: Qwen2.5-Coder-1.5B joined from its packages, served in-process by
+xllamacpp, its answer verified. Each answer costs 10-30 s on 2 cores, so these few are `slow`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import Answer, Assistant, Settings
+from assistant.cli import app
+from assistant.models import ModelUnavailableError, gguf
+from assistant.schema import Message
+from tests.conftest import CORPUS
+
+pytestmark = [pytest.mark.slow, pytest.mark.llm]
+
+
+@pytest.fixture(scope="module")
+def local_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("local-data"), corpus_dir=CORPUS, model="local", retrieval_k=3)
+
+
+@pytest.fixture(scope="module")
+def local_bot(local_settings: Settings) -> Assistant:
+    return Assistant(local_settings)
+
+
+def test_local_answer_streams_cited_verified_sentences(local_bot: Assistant) -> None:
+    *increments, answer = list(local_bot.stream("What share of Mongolia's exports go to China?"))
+    assert isinstance(answer, Answer)
+    assert answer.model == "local", answer.notices
+    assert "".join(increments) == answer.text  # type: ignore[arg-type]
+    assert "90" in answer.text and answer.citations
+    assert all(s.verdict == "supported" and s.citations for s in answer.sentences)
+    for citation in answer.citations:
+        article = local_bot.article(citation.article_id)
+        assert article is not None and article.text[citation.start : citation.end] == citation.quote
+    model_file = local_bot.settings.data_dir / "models" / gguf.MODEL_FILE
+    assert model_file.stat().st_size > 1_000_000_000
+
+
+def test_follow_up_is_rewritten_by_the_model(local_bot: Assistant) -> None:
+    history = [
+        Message(role="user", content="What share of Mongolia's exports go to China?"),
+        Message(role="assistant", content="China is the destination for 90 % of Mongolia's exports [1]."),
+    ]
+    standalone = local_bot.answerer("local").rewrite("And what does China buy from it?", history)
+    assert "Mongolia" in standalone and standalone != "And what does China buy from it?"
+
+
+def test_cli_ask_model_local(local_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same data dir, so the process's running model server is reused."""
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(local_settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
+    monkeypatch.setenv("ASSISTANT_RETRIEVAL_K", "3")
+    result = CliRunner().invoke(app, ["ask", "--model", "local", "How many people live in Mongolia?"])
+    assert result.exit_code == 0, result.output
+    assert "3.3 million" in result.output and "[1]" in result.output and "Sources" in result.output
+
+
+def test_a_file_with_the_wrong_digest_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gguf, "SHA256", "0" * 64)
+    with pytest.raises(ModelUnavailableError, match="Refusing to load"):
+        gguf.ensure_local_model(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing half-joined is left to be loaded later
