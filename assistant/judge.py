@@ -6,7 +6,7 @@ flip, the claim's words must be covered, a certain claim must not rest on a hedg
 the claim must be close in meaning (packaged MiniLM) to its best-aligned passage sentences. A
 logistic model weighs these features; its weights were fitted on the dev split of
 `evals/datasets/claims.jsonl` (`python -m evals.tune_judge`), never on the held-out split.
-Balanced accuracy: dev 0.78, held-out 0.78; it misses related-but-unsupported claims most.
+Balanced accuracy: dev 0.83, held-out 0.80; it misses related-but-unsupported claims most.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ ABSOLUTES = {
     "always", "every", "all", "certainly", "definitely", "entirely", "completely", "only", "never", "formally",
     "officially", "will", "must", "has", "have",
 }  # fmt: skip
+# Words that set how much or how often: a claim that adds one the passage lacks usually overstates it.
+QUANTIFIERS = {
+    "all", "every", "each", "any", "always", "never", "none", "most", "majority", "half", "little", "few", "many",
+    "several", "more", "less", "fewer", "only", "entirely", "completely", "times", "permanent", "permanently",
+}  # fmt: skip
 # Names that the articles write in another form: compared through one canonical spelling.
 ALIASES = {
     "us": "united states", "u.s": "united states", "usa": "united states", "america": "united states",
@@ -61,11 +66,11 @@ NOT_NAMES = {word.capitalize() for word in STOPWORDS_EN} | {
 STOPWORDS = set(STOPWORDS_EN)
 FEATURES = (
     "similarity", "pair_similarity", "coverage", "aligned_coverage", "novel_words", "missing_numbers",
-    "missing_names", "negation_mismatch", "certainty_mismatch",
+    "missing_names", "negation_mismatch", "certainty_mismatch", "added_quantifiers",
 )  # fmt: skip
 # Logistic weights over FEATURES, fitted on the dev split (`python -m evals.tune_judge`).
-WEIGHTS = np.array([1.199, 1.290, 1.498, 0.686, 0.398, -1.872, -1.590, -0.989, -0.745])
-BIAS = -3.719
+WEIGHTS = np.array([1.315, 1.421, 1.454, 0.707, 0.441, -1.864, -1.655, -0.960, -0.684, -1.047])
+BIAS = -3.849
 THRESHOLD = 0.5
 VECTOR_CACHE_SIZE = 20_000
 
@@ -91,6 +96,7 @@ class Evidence:
     missing_names: list[str]
     negation_mismatch: bool
     certainty_mismatch: bool
+    added_quantifiers: list[str]
     best_sentence: str
 
     def vector(self) -> np.ndarray:
@@ -105,6 +111,7 @@ class Evidence:
                 min(len(self.missing_names), 2),
                 float(self.negation_mismatch),
                 float(self.certainty_mismatch),
+                min(len(self.added_quantifiers), 2),
             ]
         )
 
@@ -168,6 +175,7 @@ class OfflineJudge:
             missing_names=sorted(names(claim) - names_in(union)),
             negation_mismatch=bool(claim_words & NEGATIONS) != bool(best_words & NEGATIONS),
             certainty_mismatch=bool(claim_words & ABSOLUTES - best_words) and bool(best_words & HEDGES - claim_words),
+            added_quantifiers=sorted(claim_words & QUANTIFIERS - self._words(union)),
             best_sentence=sentences[best],
         )
 
@@ -242,6 +250,8 @@ def explain(evidence: Evidence) -> list[str]:
         reasons.append("negation differs from the closest passage sentence")
     if evidence.certainty_mismatch:
         reasons.append("states as certain what the passage only hedges")
+    if evidence.added_quantifiers:
+        reasons.append(f"quantifiers not in the passages: {', '.join(evidence.added_quantifiers)}")
     if evidence.novel_words:
         reasons.append(f"words not in the passages: {', '.join(evidence.novel_words[:8])}")
     reasons.append(f"closest passage sentence (similarity {evidence.similarity:.2f}): {evidence.best_sentence[:160]}")
