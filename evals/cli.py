@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from assistant import Assistant
 from evals.dataset import DatasetError, EvalQuestion, load_questions
 from evals.report import print_summary, write_outputs
 from evals.runner import run_eval
@@ -25,6 +26,12 @@ def run_command(
         thresholds = load_thresholds(thresholds_path)
     except (DatasetError, ThresholdsError) as error:
         console.print(f"[red]Error:[/red] {escape(str(error))}")
+        return 2
+    unknown = [m for m in models if m not in Assistant.models()]
+    if unknown:
+        console.print(
+            f"[red]Error:[/red] unknown model {escape(unknown[0])!r}; choose from: {', '.join(Assistant.models())}"
+        )
         return 2
     if not corpus.is_dir():
         console.print(f"[red]Error:[/red] corpus folder {escape(str(corpus))} does not exist")

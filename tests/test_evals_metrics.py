@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from assistant.cli import app
 from assistant.embeddings import load_embeddings
 from assistant.judge import OfflineJudge
 from assistant.schema import Answer, AnswerSentence, ArticleMeta, Chunk, Citation, Passage, Thoughts
@@ -164,3 +166,24 @@ def test_html_report_escapes_answers_and_articles() -> None:
     html = render_html(run, load_thresholds())
     assert hostile not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "0.75" in html and "held-out" in html
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--model", "no-such-model"], "unknown model 'no-such-model'"),
+        (["--corpus", "/no/such/folder"], "corpus folder /no/such/folder does not exist"),
+        (["--thresholds", "/no/such.toml"], "/no/such.toml"),
+    ],
+)
+def test_eval_command_rejects_bad_input_with_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--out", str(tmp_path), *args])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_eval_command_names_the_bad_line_of_a_dataset(tmp_path: Path) -> None:
+    dataset = tmp_path / "mine.jsonl"
+    dataset.write_text('{"id": "1", "category": "trivia", "question": "?", "answerable": true}\n')
+    result = CliRunner().invoke(app, ["eval", "--dataset", str(dataset), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "mine.jsonl:1: category" in result.output, result.output
