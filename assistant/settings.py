@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     llm_retries: int = Field(default=2, ge=0, le=10, description="Retries before the first token.")
     llm_context_tokens: int = Field(default=2048, ge=512, description="Model context window; prompts fit in it.")
     llm_answer_tokens: int = Field(default=160, ge=16, description="Most tokens a model may generate per answer.")
+    llm_sources: int = Field(default=3, ge=1, le=50, description="Passages a model reads (each costs it ~1 s).")
     local_threads: int | None = Field(default=None, ge=1, description="Local model CPU threads; default: half.")
     unverified_sentences: Literal["remove", "show"] = Field(
         default="remove", description="What to do with model sentences their citations do not support."

@@ -113,7 +113,8 @@ class LLMAnswerer(Answerer):
 
     def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
         asked = thoughts.standalone_question
-        sources = numbered_sources(thoughts.passages, self._sources_budget(asked), self.settings.tokenizer)
+        passages = thoughts.passages[: self.settings.llm_sources]
+        sources = numbered_sources(passages, self._sources_budget(asked), self.settings.tokenizer)
         if not sources:
             yield from self._fall_back(question, history, thoughts, Draft(), [])
             return
@@ -150,9 +151,11 @@ class LLMAnswerer(Answerer):
         if not re.search(r"\w", strip_markers(sentence)):
             return  # a stray marker or punctuation with nothing to check
         if REFUSAL_CUE.search(sentence) and not citation_numbers(sentence):
+            log.info("%s sentence refusal: %r", self.name, sentence)
             draft.refusals += 1
             return
         checked = self._verifier.check(sentence, sources)
+        log.info("%s sentence %s: %r (%s)", self.name, checked.verdict, sentence, "; ".join(checked.reasons[:2]))
         if checked.supported:
             draft.supported += 1
             numbers = [draft.book.cite(e.meta, e.quote, e.start, e.end) for e in checked.evidence]
@@ -161,7 +164,6 @@ class LLMAnswerer(Answerer):
             yield draft.show(text)
             return
         draft.removed += 1
-        log.info("%s sentence %s: %r (%s)", self.name, checked.verdict, checked.claim, "; ".join(checked.reasons))
         if self.settings.unverified_sentences == "show":
             text = f"{checked.claim} (unverified)"
             draft.sentences.append(AnswerSentence(text=text, verdict=checked.verdict))
@@ -223,7 +225,7 @@ class LLMAnswerer(Answerer):
     def _sources_budget(self, question: str) -> int:
         fixed = self._answer_prompt.format_messages(sources="", question=question)
         used = sum(count_tokens(str(m.content), self.settings.tokenizer) for m in fixed)
-        headers = 20 * self.settings.retrieval_k  # "[n] title (date)" lines
+        headers = 20 * self.settings.llm_sources  # "[n] title (date)" lines
         room = self.settings.llm_context_tokens - self.settings.llm_answer_tokens - used - headers
         return max(0, int(room * TOKENIZER_MARGIN))
 
