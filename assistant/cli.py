@@ -22,7 +22,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ModelOption = Annotated[
-    str | None, typer.Option("--model", "-m", help="Answering model: extractive (default), local, openai, ollama.")
+    str | None, typer.Option("--model", "-m", help="Answering model: auto (default), extractive, local, openai, ollama")
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 
