@@ -6,7 +6,7 @@ flip, the claim's words must be covered, a certain claim must not rest on a hedg
 the claim must be close in meaning (packaged MiniLM) to its best-aligned passage sentences. A
 logistic model weighs these features; its weights were fitted on the dev split of
 `evals/datasets/claims.jsonl` (`python -m evals.tune_judge`), never on the held-out split.
-Balanced accuracy: dev 0.83, held-out 0.80; it misses related-but-unsupported claims most.
+Balanced accuracy: dev 0.83, held-out 0.79; it misses related-but-unsupported claims most.
 """
 
 from __future__ import annotations

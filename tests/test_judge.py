@@ -59,7 +59,7 @@ def test_no_passage_supports_nothing_and_an_empty_claim_needs_nothing(judge: Off
 
 @pytest.mark.slow
 def test_heldout_balanced_accuracy(judge: OfflineJudge) -> None:
-    """The committed weights generalise: the held-out split was never used to fit them (dev and held-out: 0.78)."""
+    """The committed weights generalise: the held-out split was never used to fit them (dev 0.83, held-out 0.79)."""
     accuracy = judge_accuracy(judge, load_claims())
     assert accuracy.heldout_pairs >= 70
     assert accuracy.heldout >= 0.74 and accuracy.dev >= 0.74
