@@ -28,7 +28,9 @@ def default_threads() -> int:
 class LlamaServer:
     """One model served on 127.0.0.1; `base_url` is what an OpenAI client needs."""
 
-    def __init__(self, model_path: Path, *, context_tokens: int, threads: int | None = None, port: int = 0) -> None:
+    def __init__(
+        self, model_path: Path, *, context_tokens: int, threads: int | None = None, port: int = 0, verbose: bool = False
+    ) -> None:
         try:
             import xllamacpp
         except ImportError:
@@ -43,6 +45,7 @@ class LlamaServer:
         params.n_parallel = 1
         params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads or default_threads()
         params.ui = False
+        params.verbosity = 3 if verbose else -1  # llama.cpp logs every request to stderr otherwise
         self.model_path = model_path
         self._server: Any = xllamacpp.Server(params)
         self.address: str = self._server.listening_address
@@ -83,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--context", type=int, default=2048, help="context window in tokens")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--verbose", action="store_true", help="llama.cpp's own log on stderr")
     args = parser.parse_args(argv)
     stop = threading.Event()
 
@@ -91,7 +95,9 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    server = LlamaServer(args.model, context_tokens=args.context, threads=args.threads, port=args.port)
+    server = LlamaServer(
+        args.model, context_tokens=args.context, threads=args.threads, port=args.port, verbose=args.verbose
+    )
     print(f"serving {args.model.name} at {server.base_url}", flush=True)
     stop.wait()
     server.close()
