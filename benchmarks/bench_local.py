@@ -115,6 +115,9 @@ def main() -> None:
             f"{'ok ' if correct else 'NO '} {row.model:10s} kept {kept}/{len(row.verdicts)}  {answer.text[:90]!r}",
             flush=True,
         )
+        for verdict, sentence in row.verdicts:
+            if verdict != "supported":
+                print(f"      {verdict}: {sentence[:160]}")
     report(args.model, results, args.show)
 
 
