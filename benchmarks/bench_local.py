@@ -22,6 +22,7 @@ from typing import Any
 from langchain_core.callbacks import BaseCallbackHandler
 
 from assistant import Answer, Assistant
+from assistant.answer.llm import LLMAnswerer
 from benchmarks.common import DEV_SET, latency_line, machine_load, peak_rss_mib, percentile
 
 SENTENCE_LOG = re.compile(r"^\S+ sentence (\w+): (.*)$", re.DOTALL)
@@ -37,7 +38,7 @@ class TokenClock(BaseCallbackHandler):
     def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
         self.started, self.tokens = time.perf_counter(), []
 
-    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+    def on_llm_new_token(self, token: Any, **kwargs: Any) -> None:
         self.tokens.append(time.perf_counter())
 
 
@@ -80,7 +81,8 @@ def main() -> None:
     bot = Assistant(model=args.model)
     answerer = bot.answerer(args.model)
     clock = TokenClock()
-    answerer.model.callbacks = [clock]  # type: ignore[attr-defined]
+    if isinstance(answerer, LLMAnswerer):  # the extractive answerer runs for comparison, with no model to time
+        answerer.model.callbacks = [clock]
     verdicts = Verdicts()
     logging.getLogger("assistant.answer.llm").addHandler(verdicts)
     logging.getLogger("assistant.answer.llm").setLevel(logging.INFO)

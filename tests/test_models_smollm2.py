@@ -90,7 +90,7 @@ class KillOnFirstToken(BaseCallbackHandler):
         self.server = server
         self.tokens = 0
 
-    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+    def on_llm_new_token(self, token: Any, **kwargs: Any) -> None:
         self.tokens += 1
         if self.tokens == 3:
             self.server.kill()
