@@ -37,6 +37,7 @@ test-all:
 bench: install
 	$(BIN)/python -m benchmarks.bench_core
 	$(BIN)/python -m benchmarks.bench_scale $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.bench_http $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)
