@@ -64,6 +64,8 @@ class Verifier:
         if unknown:
             listed = ", ".join(f"[{n}]" for n in unknown)
             return CheckedSentence(claim, cited, "bad_citation", [f"cites {listed}, which is not among the sources"])
+        if claim.endswith("?"):
+            return CheckedSentence(claim, cited, "unsupported", ["a question is not an answer"])
         passages = [sources[n].text for n in cited]
         stated = INTERJECTION.sub("", claim) or claim
         verdict = self.judge.judge(stated, passages)

@@ -73,6 +73,7 @@ def test_supported_sentence_cites_the_exact_sentence(bot: Assistant, verifier: V
         "China buys 75 % of Mongolia's exports, mostly coal and copper [1].",  # invented number
         "Japan buys 90 % of Mongolia's exports, mostly coal and copper [1].",  # invented name
         "Mongolia's GDP grew by 7 % in 2023 [1].",  # nothing of the kind in the passage
+        "Does China buy 90 % of Mongolia's exports [1]?",  # a question, even a cited one, states nothing
     ],
 )
 def test_invented_facts_are_unsupported(verifier: Verifier, sources: dict, sentence: str) -> None:
