@@ -6,6 +6,9 @@ from __future__ import annotations
 import importlib.metadata
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tests.conftest import free_port, wait_for_port
@@ -36,7 +39,19 @@ class ModelServer:
         command += ["--context", str(self.context), "--threads", "1"]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port, timeout=120, process=self.process)
+        self._wait_until_loaded(timeout=120)
         return self
+
+    def _wait_until_loaded(self, timeout: float) -> None:
+        """llama.cpp listens before its model is loaded and answers 503 until then."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=5):
+                    return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise TimeoutError(f"the model server on port {self.port} did not load its model within {timeout:.0f}s")
 
     def kill(self) -> None:
         if self.process is not None:
