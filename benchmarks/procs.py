@@ -1,6 +1,6 @@
 """Real processes for the benchmarks and fault tests: the `assistant` CLI and a reader process.
 
-    python -m benchmarks.procs QUESTIONS.json OUT.jsonl STOP_FILE   # a reader, until STOP_FILE exists
+python -m benchmarks.procs QUESTIONS.json OUT.jsonl STOP_FILE   # a reader, until STOP_FILE exists
 """
 
 from __future__ import annotations

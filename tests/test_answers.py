@@ -58,8 +58,10 @@ def test_refuses_what_the_articles_do_not_cover(bot: Assistant, question: str) -
 def test_follow_up_is_resolved_from_history(bot: Assistant) -> None:
     first = bot.ask("What does Russia supply to Mongolia?")
     assert "electricity" in first.text
-    history = [{"role": "user", "content": "What does Russia supply to Mongolia?"},
-               {"role": "assistant", "content": first.text}]
+    history = [
+        {"role": "user", "content": "What does Russia supply to Mongolia?"},
+        {"role": "assistant", "content": first.text},
+    ]
     follow_up = bot.ask("And what does China buy from it?", history=history)
     assert not follow_up.refused
     assert "90 %" in follow_up.text and "coal" in follow_up.text
@@ -68,8 +70,10 @@ def test_follow_up_is_resolved_from_history(bot: Assistant) -> None:
 
 def test_a_follow_up_that_needs_its_history(bot: Assistant) -> None:
     assert bot.ask("What did they abstain from?").refused
-    history = [{"role": "user", "content": "How does Mongolia vote at the UN?"},
-               {"role": "assistant", "content": "..."}]
+    history = [
+        {"role": "user", "content": "How does Mongolia vote at the UN?"},
+        {"role": "assistant", "content": "..."},
+    ]
     answer = bot.ask("What did they abstain from?", history=history)
     assert not answer.refused
     assert "abstains from UN resolutions" in answer.text

@@ -168,5 +168,9 @@ def test_admin_adds_an_article_with_the_token(tmp_path: Path) -> None:
         assert ok.status_code == 200 and ok.json()["added"] == ["upload/river-report"]
         answer = client.post("/api/ask", json={"question": "When did the Tuul river freeze?"}).json()
         assert answer["citations"][0]["article_id"] == "upload/river-report"
-        assert client.post("/api/admin/articles", json={**article, "slug": "../escape"},
-                           headers={"Authorization": "Bearer s3cret"}).status_code == 422
+        assert (
+            client.post(
+                "/api/admin/articles", json={**article, "slug": "../escape"}, headers={"Authorization": "Bearer s3cret"}
+            ).status_code
+            == 422
+        )

@@ -83,8 +83,10 @@ def test_uncommitted_chunks_are_invisible_and_completed_by_the_next_ingest(tmp_p
     partial = chunk_article(article)[:3]
     bot.store.vectors.add_texts(
         texts=[c.text for c in partial],
-        metadatas=[{"article_id": c.article_id, "content_hash": article.content_hash, "start": c.start, "end": c.end}
-                   for c in partial],
+        metadatas=[
+            {"article_id": c.article_id, "content_hash": article.content_hash, "start": c.start, "end": c.end}
+            for c in partial
+        ],
         ids=[c.chunk_id for c in partial],
     )
     assert bot.articles() == []

@@ -31,8 +31,13 @@ expect = playwright_sync.expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 ANSWERABLE = "What does Russia supply to Mongolia?"
@@ -72,8 +77,11 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     refused, refused_url = _serve_folder(refused_dir)
 
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("ui-data"), corpus_dir=corpus, model="extractive",
-        embed_origins=[allowed_url], rate_limit_per_minute=1000,
+        data_dir=tmp_path_factory.mktemp("ui-data"),
+        corpus_dir=corpus,
+        model="extractive",
+        embed_origins=[allowed_url],
+        rate_limit_per_minute=1000,
     )
     port = free_port()
     app_url = f"http://127.0.0.1:{port}"
@@ -340,8 +348,12 @@ def test_hostile_article_renders_as_inert_text_in_the_widget(servers: Servers, w
 def test_every_request_of_the_app_widget_and_docs_goes_to_our_server(servers: Servers, watched: Watched) -> None:
     """No CDN: fonts, scripts and styles all come from the app (the machines and many classrooms are offline)."""
     page = watched.page
-    for path, ready in [("/", "#question textarea"), ("/widget/", "#question textarea"),
-                        ("/embed", "#news-assistant-launcher"), ("/docs", ".swagger-ui .info")]:
+    for path, ready in [
+        ("/", "#question textarea"),
+        ("/widget/", "#question textarea"),
+        ("/embed", "#news-assistant-launcher"),
+        ("/docs", ".swagger-ui .info"),
+    ]:
         page.goto(servers.app + path)
         expect(page.locator(ready).first).to_be_visible()
         page.wait_for_timeout(1000)  # late fetches (fonts, icons); Gradio's open event stream never goes idle

@@ -33,11 +33,25 @@ class Tags(HTMLParser):
 
 
 def hostile_answer() -> Answer:
-    citation = Citation(number=1, article_id="upload/<x>", title=HOSTILE, author=HOSTILE, date=HOSTILE,
-                        quote=HOSTILE, start=0, end=len(HOSTILE))
-    return Answer(text=f"{HOSTILE} [1] [2]", refused=False, citations=[citation], notices=[HOSTILE],
-                  sentences=[AnswerSentence(text=f"{HOSTILE} [1]", citations=[1])], model="extractive",
-                  thoughts=Thoughts(standalone_question=HOSTILE))
+    citation = Citation(
+        number=1,
+        article_id="upload/<x>",
+        title=HOSTILE,
+        author=HOSTILE,
+        date=HOSTILE,
+        quote=HOSTILE,
+        start=0,
+        end=len(HOSTILE),
+    )
+    return Answer(
+        text=f"{HOSTILE} [1] [2]",
+        refused=False,
+        citations=[citation],
+        notices=[HOSTILE],
+        sentences=[AnswerSentence(text=f"{HOSTILE} [1]", citations=[1])],
+        model="extractive",
+        thoughts=Thoughts(standalone_question=HOSTILE),
+    )
 
 
 def assert_only_our_markup(html: str) -> None:
@@ -60,8 +74,9 @@ def test_article_and_user_text_render_as_text() -> None:
     assert unquote(urlsplit(str(links[0]["href"])).path) == "/source/upload/<x>"
     assert "%3C" in str(links[0]["href"])  # the id is quoted in the link, so it cannot end the attribute
 
-    meta = ArticleMeta(article_id="a/<b>", title=HOSTILE, author=HOSTILE, publisher=HOSTILE, date=HOSTILE,
-                       source=HOSTILE)
+    meta = ArticleMeta(
+        article_id="a/<b>", title=HOSTILE, author=HOSTILE, publisher=HOSTILE, date=HOSTILE, source=HOSTILE
+    )
     assert_only_our_markup(articles_html([meta]))
     assert_only_our_markup(question_html(HOSTILE))
 
@@ -70,9 +85,12 @@ def test_refusals_checked_and_plain_answers_look_different() -> None:
     plain = hostile_answer().model_copy(update={"notices": []})
     refused = plain.model_copy(update={"refused": True, "citations": [], "text": "The articles do not say."})
     flagged = AnswerSentence(text="Mongolia has no snow leopards.", verdict="unsupported")
-    checked = plain.model_copy(update={
-        "text": f"{plain.text} {flagged.text}", "sentences": [*plain.sentences, flagged],
-    })
+    checked = plain.model_copy(
+        update={
+            "text": f"{plain.text} {flagged.text}",
+            "sentences": [*plain.sentences, flagged],
+        }
+    )
     noticed = plain.model_copy(update={"notices": ["One sentence was removed: the articles do not support it."]})
     assert [answer_kind(a) for a in (plain, refused, checked, noticed)] == ["plain", "refused", "checked", "checked"]
 

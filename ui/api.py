@@ -39,8 +39,11 @@ class AskResponse(BaseModel):
     @classmethod
     def of(cls, answer: Answer) -> AskResponse:
         return cls(
-            answer=answer.text, refused=answer.refused, citations=answer.citations,
-            notices=answer.notices, model=answer.model,
+            answer=answer.text,
+            refused=answer.refused,
+            citations=answer.citations,
+            notices=answer.notices,
+            model=answer.model,
         )
 
 

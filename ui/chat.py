@@ -18,7 +18,7 @@ BUNDLED_STARTERS = {
     ],
     "mongolia-veering-towards-us": [
         "What share of Mongolia's exports go to China?",
-        "What is Mongolia's \"third neighbour\" policy?",
+        'What is Mongolia\'s "third neighbour" policy?',
     ],
 }
 
@@ -49,7 +49,8 @@ def settings_html(bot: Assistant, s: Settings) -> str:
         "Answering model": bot.model,
         "Corpus folder": str(bot.settings.corpus_dir),
         "Data directory": str(bot.settings.data_dir),
-        "Chroma server": f"{bot.settings.chroma_host}:{bot.settings.chroma_port}" if bot.settings.chroma_host
+        "Chroma server": f"{bot.settings.chroma_host}:{bot.settings.chroma_port}"
+        if bot.settings.chroma_host
         else "embedded",
         "Sites that may embed the widget": ", ".join(s.embed_origins) or "this server only",
         "Adding articles over HTTP": "on (admin token set)" if s.admin_token else "off",
@@ -99,14 +100,25 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
                 chatbot = gr.Chatbot(
-                    elem_id="chat", label="Conversation", show_label=False, render_markdown=False,
-                    sanitize_html=True, allow_tags=False, buttons=[], height=COMPACT_CHAT_HEIGHT if compact else 520,
+                    elem_id="chat",
+                    label="Conversation",
+                    show_label=False,
+                    render_markdown=False,
+                    sanitize_html=True,
+                    allow_tags=False,
+                    buttons=[],
+                    height=COMPACT_CHAT_HEIGHT if compact else 520,
                     placeholder="Ask a question about the articles.",
                 )
                 with gr.Row():
                     question = gr.Textbox(
-                        elem_id="question", show_label=False, label="Your question", scale=5, lines=1,
-                        max_lines=4, autofocus=not compact,
+                        elem_id="question",
+                        show_label=False,
+                        label="Your question",
+                        scale=5,
+                        lines=1,
+                        max_lines=4,
+                        autofocus=not compact,
                         placeholder="Ask about the articles…" if compact else "Ask about the articles… (Enter to send)",
                     )
                     ask = gr.Button("Ask", elem_id="ask", variant="primary", scale=1, min_width=70)
@@ -134,12 +146,17 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
         outputs: list[Any] = [chatbot, shown, turns, question, copy_text]
         gr.on([question.submit, ask.click], respond, [question, shown, turns], outputs, api_name="chat")
         for number, button in enumerate(starter_buttons, start=1):
-            button.click(respond, [button, shown, turns], outputs, api_name=f"starter_{number}",
-                         api_visibility="undocumented")
+            button.click(
+                respond, [button, shown, turns], outputs, api_name=f"starter_{number}", api_visibility="undocumented"
+            )
         clear_button.click(clear, None, outputs, api_name="clear", api_visibility="private")
         chatbot.clear(clear, None, outputs, api_name="clear_icon", api_visibility="private")
         copy_button.click(
-            None, [copy_text], None, api_name="copy", api_visibility="private",
+            None,
+            [copy_text],
+            None,
+            api_name="copy",
+            api_visibility="private",
             js="(text) => { if (text) { navigator.clipboard.writeText(text); } }",
         )
     return blocks

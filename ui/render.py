@@ -99,8 +99,10 @@ def answer_html(answer: Answer) -> str:
 
 def sources_html(citations: list[Citation]) -> Markup:
     items = Markup("").join(
-        Markup('<li>{} <span class="source-title">{}</span> <span class="source-meta">{}, {}</span>'
-               '<blockquote>{}</blockquote></li>').format(cite_link(c), c.title, c.author, c.date, c.quote)
+        Markup(
+            '<li>{} <span class="source-title">{}</span> <span class="source-meta">{}, {}</span>'
+            "<blockquote>{}</blockquote></li>"
+        ).format(cite_link(c), c.title, c.author, c.date, c.quote)
         for c in citations
     )
     return Markup('<div class="sources"><p class="sources-heading">Sources</p><ol>{}</ol></div>').format(items)

@@ -58,7 +58,9 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
             '<iframe src="{}/widget/" title="News assistant" width="400" height="640" style="border:0"></iframe>'
         ).format(base)
         html = templates.get_template("embed.html").render(
-            script_snippet=str(script), iframe_snippet=str(iframe), script_tag=script,
+            script_snippet=str(script),
+            iframe_snippet=str(iframe),
+            script_tag=script,
             origins=settings.embed_origins,
         )
         return HTMLResponse(html)
