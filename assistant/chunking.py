@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from functools import cache, lru_cache
 from typing import Any
@@ -43,6 +44,9 @@ class _Segmenter(pysbd.Segmenter):
 
 
 _local = threading.local()
+# HTML comments and tags inside article text. pysbd ends a sentence at the "!" of "<!--"; a
+# sentence boundary inside markup is never a real one.
+MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]{0,2000}>", re.DOTALL)
 
 
 def _segmenter() -> pysbd.Segmenter:
@@ -51,6 +55,26 @@ def _segmenter() -> pysbd.Segmenter:
     if segmenter is None:
         segmenter = _local.segmenter = _Segmenter(language="en", clean=False, char_span=True)
     return segmenter
+
+
+def _segment(text: str) -> list[TextSpan]:
+    """pysbd's sentences, re-joined where it cut inside markup or before a closing tag."""
+    spans: list[TextSpan] = _segmenter().segment(text)
+    inside_markup = [(m.start(), m.end()) for m in MARKUP.finditer(text)]
+    if not inside_markup or not spans:
+        return spans
+    joined = [spans[0]]
+    for span in spans[1:]:
+        if span.sent.startswith("</") or any(start < span.start < end for start, end in inside_markup):
+            previous = joined.pop()
+            span = TextSpan(text[previous.start : span.end], previous.start, span.end)
+        joined.append(span)
+    return joined
+
+
+def without_markup(text: str) -> str:
+    """The text as a reader of the article sees it: comments and tags dropped, spaces collapsed."""
+    return " ".join(MARKUP.sub(" ", text).split()) if "<" in text else text
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -62,7 +86,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Cached: answerers split the same retrieved passages again for every question (~3 ms each)."""
     spans = []
-    for span in _segmenter().segment(text):
+    for span in _segment(text):
         sentence = text[span.start : span.end]
         stripped = sentence.rstrip()
         lead = len(sentence) - len(sentence.lstrip())
@@ -90,7 +114,7 @@ class SentenceSplitter(TextSplitter):
 
     def split_text(self, text: str) -> list[str]:
         pieces: list[str] = []
-        for span in _segmenter().segment(text):
+        for span in _segment(text):
             if self._length_function(span.sent) > self._chunk_size:
                 pieces.extend(self._long_sentence_splitter.split_text(span.sent))
             else:

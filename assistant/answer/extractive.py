@@ -18,7 +18,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 from assistant.answer.base import REFUSAL, Answerer
-from assistant.chunking import sentence_spans
+from assistant.chunking import sentence_spans, without_markup
 from assistant.cite import CitationBook
 from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
 from assistant.retrieve import HybridRetriever
@@ -70,7 +70,8 @@ class Candidate:
     meta: ArticleMeta
     start: int
     end: int
-    text: str
+    text: str  # verbatim, as quoted
+    visible: str  # without markup, as scored: a hidden HTML comment must not make a sentence relevant
     vector: np.ndarray
     views: np.ndarray  # the sentence's vector and those of its longer clauses, one per row
     score: float = 0.0
@@ -133,12 +134,13 @@ class ExtractiveAnswerer(Answerer):
                     continue
                 seen.add(key)
                 found.append((passage.meta, chunk.start + start, chunk.start + end, text))
-        views = [[text, *_clauses(text)] for *_, text in found]
+        visible = [without_markup(text) for *_, text in found]
+        views = [[plain, *_clauses(plain)] for plain in visible]
         vectors = iter(self._vectors([view for texts in views for view in texts]))
         candidates = []
-        for (meta, start, end, text), texts in zip(found, views, strict=True):
+        for (meta, start, end, text), plain, texts in zip(found, visible, views, strict=True):
             matrix = np.stack([next(vectors) for _ in texts])
-            candidates.append(Candidate(meta, start, end, text, matrix[0], matrix))
+            candidates.append(Candidate(meta, start, end, text, plain, matrix[0], matrix))
         return candidates
 
     def _score(self, question: str, history: list[Message], candidates: list[Candidate]) -> list[Candidate]:
@@ -164,12 +166,12 @@ class ExtractiveAnswerer(Answerer):
         units = self._keywords(unit.group(1)) if unit else set()
         numbers_asked = set(DIGITS.findall(question))
         for candidate, similarity in zip(candidates, semantic, strict=True):
-            words = self._keywords(candidate.text)
+            words = self._keywords(candidate.visible)
             overlap = max((len(kw & words) / len(kw) for kw in keyword_sets if kw), default=0.0)
             candidate.score = SEMANTIC_WEIGHT * float(similarity) + (1 - SEMANTIC_WEIGHT) * overlap
             if follow_up and candidate.text in said:
                 candidate.score -= ALREADY_SAID_PENALTY
-            if wants_quantity and not _answers_quantity(candidate.text, numbers_asked, units, self._keywords):
+            if wants_quantity and not _answers_quantity(candidate.visible, numbers_asked, units, self._keywords):
                 candidate.score -= MISSING_QUANTITY_PENALTY
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
@@ -246,7 +248,7 @@ def _find_conflict(top: Candidate, ranked: list[Candidate]) -> tuple[Candidate, 
             break
         if float(top.vector @ other.vector) < CONFLICT_TOPIC_SIMILARITY:
             continue
-        if _disagree(top.text, other.text) or _disagree(other.text, top.text):
+        if _disagree(top.visible, other.visible) or _disagree(other.visible, top.visible):
             same_article = top.meta.article_id == other.meta.article_id
             return (other, top) if same_article and other.start < top.start else (top, other)
     return None
