@@ -14,8 +14,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
 from assistant.chunking import sentence_spans
+from assistant.embeddings import TextVectors
 
 CITATION_MARK = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*")
@@ -126,8 +125,7 @@ class OfflineJudge:
     def __init__(self, embeddings: Embeddings) -> None:
         self.embeddings = embeddings
         self._stemmer = Stemmer.Stemmer("english")
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._vectors = TextVectors(embeddings, VECTOR_CACHE_SIZE)
 
     def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
         claim = CITATION_MARK.sub("", claim).strip()
@@ -196,18 +194,7 @@ class OfflineJudge:
         return set(self._stemmer.stemWords([w.removesuffix("'s") for w in words]))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        fresh = self.embeddings.embed_documents(missing) if missing else []
-        with self._lock:
-            for text, vector in zip(missing, fresh, strict=True):
-                self._vectors[text] = np.asarray(vector, dtype=np.float32)
-            rows = [self._vectors[t] for t in texts]
-            for text in texts:
-                self._vectors.move_to_end(text)
-            while len(self._vectors) > VECTOR_CACHE_SIZE:
-                self._vectors.popitem(last=False)
-        matrix = np.vstack(rows)
+        matrix = np.vstack(self._vectors(texts))
         return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 

@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.embeddings import TextVectors
 from assistant.schema import ArticleMeta, Chunk, Passage
 from assistant.store import ArticleStore
 
@@ -75,6 +76,14 @@ class HybridRetriever(BaseRetriever):
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _build_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _snapshot: _Snapshot | None = PrivateAttr(default=None)
+    _text_vectors: TextVectors | None = PrivateAttr(default=None)
+
+    @property
+    def text_vectors(self) -> TextVectors:
+        """Cached vectors of questions and sentences, shared with the answerers."""
+        if self._text_vectors is None:
+            self._text_vectors = TextVectors(self.embeddings)
+        return self._text_vectors
 
     def refresh(self) -> dict[str, ArticleMeta]:
         """Reload the committed article list and keyword index if an ingest committed since."""
@@ -117,10 +126,10 @@ class HybridRetriever(BaseRetriever):
         """Stemmed words of the committed articles: what the corpus can possibly talk about."""
         return self._current()[0].keywords.vocabulary
 
-    def passages(self, query: str, query_vector: list[float] | None = None, k: int | None = None) -> list[Passage]:
+    def passages(self, query: str, k: int | None = None) -> list[Passage]:
         snapshot, up_to_date = self._current()  # records, hashes and keyword index of one version
         articles, hashes = snapshot.articles, snapshot.hashes
-        vector = query_vector if query_vector is not None else self.embeddings.embed_query(query)
+        vector = self.text_vectors([query])[0].tolist()
         vector_hits = [
             (row.chunk, similarity)
             for row, similarity in self.store.search(vector, self.candidate_k)

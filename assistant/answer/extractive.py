@@ -8,8 +8,6 @@ each with its citation; when two strong sentences disagree, say so and cite both
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -62,7 +60,6 @@ FURTHER_SENTENCE_MARGIN = 0.1  # later quotes must be close to the best
 DUPLICATE_SIMILARITY = 0.85
 CONFLICT_TOPIC_SIMILARITY = 0.55
 CONFLICT_MARGIN = 0.16
-VECTOR_CACHE_SIZE = 20_000
 
 
 @dataclass
@@ -83,8 +80,7 @@ class ExtractiveAnswerer(Answerer):
     def __init__(self, settings: Settings, retriever: HybridRetriever) -> None:
         super().__init__(settings, retriever)
         self._stemmer = Stemmer.Stemmer("english")
-        self._vector_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._vectors = retriever.text_vectors
 
     def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
         candidates = self._score(question, history, self._candidates(thoughts))
@@ -202,21 +198,6 @@ class ExtractiveAnswerer(Answerer):
     def _keywords(self, text: str) -> set[str]:
         words = [w.lower() for w in WORD.findall(text)]
         return set(self._stemmer.stemWords([w for w in words if w not in STOPWORDS and len(w) > 1]))
-
-    def _vectors(self, texts: list[str]) -> list[np.ndarray]:
-        """Sentence embeddings with a bounded cache (shared by the server's threads): the same
-        passages come back warm."""
-        with self._cache_lock:
-            known = {t: self._vector_cache[t] for t in texts if t in self._vector_cache}
-        missing = list(dict.fromkeys(t for t in texts if t not in known))
-        if missing:
-            fresh = self.retriever.embeddings.embed_documents(missing)
-            with self._cache_lock:
-                for text, vector in zip(missing, fresh, strict=True):
-                    known[text] = self._vector_cache[text] = np.asarray(vector, dtype=np.float32)
-                while len(self._vector_cache) > VECTOR_CACHE_SIZE:
-                    self._vector_cache.popitem(last=False)
-        return [known[t] for t in texts]
 
 
 def _answers_quantity(text: str, numbers_asked: set[str], units: set[str], keywords: Callable[[str], set[str]]) -> bool:
