@@ -46,7 +46,10 @@ class _Segmenter(pysbd.Segmenter):
 _local = threading.local()
 # HTML comments and tags inside article text. pysbd ends a sentence at the "!" of "<!--"; a
 # sentence boundary inside markup is never a real one.
-MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]{0,2000}>", re.DOTALL)
+# Comments, script and style elements with their contents, and tags: what a reader never sees as text.
+MARKUP = re.compile(
+    r"<!--.*?-->|<(script|style)\b[^<>]*>.*?</\1\s*>|</?[A-Za-z][^<>]{0,2000}>", re.DOTALL | re.IGNORECASE
+)
 
 
 def _segmenter() -> pysbd.Segmenter:

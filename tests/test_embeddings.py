@@ -11,7 +11,7 @@ def test_vectors_come_back_in_order_and_match_the_model() -> None:
     embeddings = load_embeddings()
     # More texts than one group, of very different lengths and given longest first, one repeated.
     texts = [f"Mongolia exports {'coal and copper to China ' * (n % 7 + 1)}in year {2000 + n}." for n in range(20)]
-    texts = sorted(texts, key=len, reverse=True) + [texts[3]]
+    texts = [*sorted(texts, key=len, reverse=True), texts[3]]
     assert len(set(texts)) > SHORT_TEXT_BATCH
 
     vectors = TextVectors(embeddings)(texts)
