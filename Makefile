@@ -25,7 +25,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy assistant
+	$(BIN)/mypy assistant ui evals benchmarks
 
 test: lint
 	$(BIN)/pytest $(PYTEST_MARKERS)

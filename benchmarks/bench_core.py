@@ -47,7 +47,7 @@ def main() -> None:
             raw_rates.append(len(texts) / seconds)
             fresh = Assistant(settings.model_copy(update={"data_dir": Path(tmp) / f"ingest-{round_}"}))
             cpu = time.process_time()
-            seconds, report = timed(lambda b=fresh: b.ingest(corpus, show_progress=False))
+            seconds, report = timed(fresh.ingest, corpus, show_progress=False)
             cpu_ratios.append(raw_cpu / (time.process_time() - cpu))
             ingest_rates.append(report.chunks_embedded / seconds)
         raw, ingest = statistics.median(raw_rates), statistics.median(ingest_rates)
@@ -63,9 +63,7 @@ def main() -> None:
         questions = dev_questions(bot)
         for item in questions:  # warm: model, keyword index, sentence-vector cache
             bot.ask(item.question, item.history)
-        latencies = [
-            timed(lambda i=item: bot.ask(i.question, i.history))[0] for _ in range(args.rounds) for item in questions
-        ]
+        latencies = [timed(bot.ask, item.question, item.history)[0] for _ in range(args.rounds) for item in questions]
         print(latency_line("warm ask, extractive, dev questions", latencies) + " (goal p50 <= 150 ms)")
         for line in compare_with_baseline(bot, questions):
             print(line)

@@ -50,7 +50,7 @@ def main() -> None:
     small = list(articles(args.articles, args.seed))
     questions = [a.question for a in random.Random(args.seed).sample(small, args.questions)]
     bot.ask("warm-up question about exports")
-    whole = [timed(lambda q=q: bot.ask(q))[0] for q in questions]
+    whole = [timed(bot.ask, q)[0] for q in questions]
     print(latency_line(f"whole answer at {args.articles} articles (first time asked)", whole))
     query_vectors = np.asarray(bot.retriever.embeddings.embed_documents(questions), dtype=np.float32)
 
@@ -81,8 +81,8 @@ def main() -> None:
     small_keywords, small_build = keyword_index(small)
     big_articles = small + list(articles(args.articles * args.copies, args.seed))[args.articles :]
     big_keywords, big_build = keyword_index(big_articles)
-    small_search = [timed(lambda q=q: small_keywords.search(q, 20))[0] for q in questions]
-    big_search = [timed(lambda q=q: big_keywords.search(q, 20))[0] for q in questions]
+    small_search = [timed(small_keywords.search, q, 20)[0] for q in questions]
+    big_search = [timed(big_keywords.search, q, 20)[0] for q in questions]
     for name, index, build, search in (
         (args.articles, small_keywords, small_build, small_search),
         (len(big_articles), big_keywords, big_build, big_search),
@@ -107,9 +107,7 @@ def main() -> None:
 
 
 def vector_search(collection: chromadb.Collection, queries: np.ndarray, k: int) -> list[float]:
-    return [
-        timed(lambda q=q: collection.query(query_embeddings=[q.tolist()], n_results=k, include=[]))[0] for q in queries
-    ]
+    return [timed(collection.query, query_embeddings=[q.tolist()], n_results=k, include=[])[0] for q in queries]
 
 
 def recall(

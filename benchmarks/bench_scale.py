@@ -102,7 +102,7 @@ def measure_answers(bot: Assistant, generated: list[GeneratedArticle], count: in
     bot.ask("warm-up question about exports")
     for line in compare_with_baseline(bot, questions):
         print(line)
-    again = [timed(lambda q=q: bot.ask(q.question))[0] for q in questions]
+    again = [timed(bot.ask, q.question)[0] for q in questions]
     print(latency_line("  ours, whole answer, same questions again (sentence vectors cached)", again))
     print("(goals at 10k articles: p50 <= 150 ms, p95 <= 300 ms)")
     print(hnsw_recall(bot, [q.question for q in questions], k=5))

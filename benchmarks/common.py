@@ -39,7 +39,7 @@ class Labelled:
     gold: list[tuple[str, int, int]]  # (article_id, start, end)
 
 
-def percentile(values: Iterable[float], pct: float) -> float:
+def percentile(values: Iterable[float], pct: int) -> float:
     ordered = sorted(values)
     return statistics.quantiles(ordered, n=100, method="inclusive")[pct - 1] if len(ordered) > 1 else ordered[0]
 
@@ -49,9 +49,9 @@ def latency_line(name: str, seconds: list[float]) -> str:
     return f"{name}: p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms (n={len(ms)})"
 
 
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+def timed(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
     start = time.perf_counter()
-    result = call()
+    result = call(*args, **kwargs)
     return time.perf_counter() - start, result
 
 
@@ -128,14 +128,14 @@ def compare_with_baseline(bot: Assistant, questions: list[Labelled], rounds: int
     for _ in range(rounds):
         for item in questions:
             standalone = standalone_question(item.question, [Message(**m) for m in item.history])
-            seconds, passages = timed(lambda q=standalone: bot.retriever.passages(q))
+            seconds, passages = timed(bot.retriever.passages, standalone)
             ours_retrieval.append(seconds)
             ours_hit += hits([p.chunk for p in passages], item.gold)
-            seconds, (chunks, _) = timed(lambda q=standalone: baseline_answer_context(baseline, q))
+            seconds, (chunks, _) = timed(baseline_answer_context, baseline, standalone)
             base_times.append(seconds)
             base_hit += hits(chunks, item.gold)
             cpu_before = time.process_time()
-            ours_answer.append(timed(lambda i=item: bot.ask(i.question, i.history))[0])
+            ours_answer.append(timed(bot.ask, item.question, item.history)[0])
             cpu_seconds += time.process_time() - cpu_before
     n = len(questions) * rounds
     k = bot.settings.retrieval_k
