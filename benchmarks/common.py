@@ -17,7 +17,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from assistant import Assistant
 from assistant.followup import standalone_question
-from assistant.schema import Chunk, Message
+from assistant.schema import Chunk, Message, Passage
 
 REPO = Path(__file__).resolve().parents[1]
 DEV_SET = REPO / "evals" / "datasets" / "dev.jsonl"
@@ -117,6 +117,13 @@ def baseline_answer_context(retriever: Any, question: str) -> tuple[list[Chunk],
     return chunks, prompt
 
 
+def retrieve_first_time(bot: Assistant, question: str) -> list[Passage]:
+    """Retrieval as a question asked the first time pays for it: `ask` has cached the question's
+    vector, so it is embedded once more here."""
+    bot.retriever.embeddings.embed_query(question)
+    return bot.retriever.passages(question)
+
+
 def compare_with_baseline(bot: Assistant, questions: list[Labelled], rounds: int = 1) -> list[str]:
     """Our hybrid retrieval and whole answer vs the LangChain baseline: latency and recall@k, same run."""
     baseline = baseline_retriever(bot, bot.settings.retrieval_k)
@@ -127,16 +134,16 @@ def compare_with_baseline(bot: Assistant, questions: list[Labelled], rounds: int
     cpu_seconds = 0.0
     for _ in range(rounds):
         for item in questions:
+            cpu_before = time.process_time()
+            ours_answer.append(timed(bot.ask, item.question, item.history)[0])  # first: nothing cached yet
+            cpu_seconds += time.process_time() - cpu_before
             standalone = standalone_question(item.question, [Message(**m) for m in item.history])
-            seconds, passages = timed(bot.retriever.passages, standalone)
+            seconds, passages = timed(retrieve_first_time, bot, standalone)
             ours_retrieval.append(seconds)
             ours_hit += hits([p.chunk for p in passages], item.gold)
             seconds, (chunks, _) = timed(baseline_answer_context, baseline, standalone)
             base_times.append(seconds)
             base_hit += hits(chunks, item.gold)
-            cpu_before = time.process_time()
-            ours_answer.append(timed(bot.ask, item.question, item.history)[0])
-            cpu_seconds += time.process_time() - cpu_before
     n = len(questions) * rounds
     k = bot.settings.retrieval_k
     return [
