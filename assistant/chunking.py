@@ -44,9 +44,9 @@ class _Segmenter(pysbd.Segmenter):
 
 
 _local = threading.local()
-# HTML comments and tags inside article text. pysbd ends a sentence at the "!" of "<!--"; a
-# sentence boundary inside markup is never a real one.
-# Comments, script and style elements with their contents, and tags: what a reader never sees as text.
+# What a reader of the article never sees as text: HTML comments, script and style elements with
+# their contents, and tags. pysbd ends a sentence at the "!" of "<!--"; a sentence boundary inside
+# markup is never a real one.
 MARKUP = re.compile(
     r"<!--.*?-->|<(script|style)\b[^<>]*>.*?</\1\s*>|</?[A-Za-z][^<>]{0,2000}>", re.DOTALL | re.IGNORECASE
 )
