@@ -71,7 +71,6 @@ FEATURES = (
 WEIGHTS = np.array([1.315, 1.421, 1.454, 0.707, 0.441, -1.864, -1.655, -0.960, -0.684, -1.047])
 BIAS = -3.849
 THRESHOLD = 0.5
-VECTOR_CACHE_SIZE = 20_000
 
 
 class JudgeVerdict(BaseModel):
@@ -119,13 +118,12 @@ class OfflineJudge:
     """Judges claims against passages in a few milliseconds once their sentences are embedded.
 
     Sentence vectors are cached, so judging every sentence of an answer against the same cited
-    passages embeds each passage sentence once.
+    passages embeds each passage sentence once; pass the retriever's `text_vectors` to share its cache.
     """
 
-    def __init__(self, embeddings: Embeddings) -> None:
-        self.embeddings = embeddings
+    def __init__(self, embeddings: Embeddings, vectors: TextVectors | None = None) -> None:
         self._stemmer = Stemmer.Stemmer("english")
-        self._vectors = TextVectors(embeddings, VECTOR_CACHE_SIZE)
+        self._vectors = vectors or TextVectors(embeddings)
 
     def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
         claim = CITATION_MARK.sub("", claim).strip()

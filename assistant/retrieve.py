@@ -76,13 +76,14 @@ class HybridRetriever(BaseRetriever):
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _build_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _snapshot: _Snapshot | None = PrivateAttr(default=None)
-    _text_vectors: TextVectors | None = PrivateAttr(default=None)
+    _text_vectors: TextVectors = PrivateAttr()
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._text_vectors = TextVectors(self.embeddings)
 
     @property
     def text_vectors(self) -> TextVectors:
-        """Cached vectors of questions and sentences, shared with the answerers."""
-        if self._text_vectors is None:
-            self._text_vectors = TextVectors(self.embeddings)
+        """Cached vectors of questions and sentences, shared with the answerers and the verifier."""
         return self._text_vectors
 
     def refresh(self) -> dict[str, ArticleMeta]:

@@ -81,7 +81,7 @@ class LLMAnswerer(Answerer):
         self.name = backend
         self._model: BaseChatModel | None = None
         self._fallback = ExtractiveAnswerer(settings, retriever)
-        self._verifier = Verifier(OfflineJudge(retriever.embeddings))
+        self._verifier = Verifier(OfflineJudge(retriever.embeddings, retriever.text_vectors))
         self._answer_prompt = ChatPromptTemplate.from_messages(
             [("system", prompt_text("answer_system")), ("human", prompt_text("answer_user"))]
         )
