@@ -19,8 +19,18 @@ DEV_PATH = DATASETS / "dev.jsonl"
 CLAIMS_PATH = DATASETS / "claims.jsonl"
 
 Category = Literal[
-    "single_fact", "cross_article", "unanswerable", "false_premise", "follow_up", "injection", "contradiction"
+    "single_fact",
+    "two_fact",
+    "metadata",
+    "cross_article",
+    "unanswerable",
+    "false_premise",
+    "follow_up",
+    "injection",
+    "contradiction",
 ]
+# `tune` questions may guide development and fitting; `heldout` ones are only ever measured.
+Split = Literal["tune", "heldout"]
 
 
 class GoldPassage(BaseModel):
@@ -45,6 +55,7 @@ class EvalQuestion(BaseModel):
     key_facts: list[str] = Field(default_factory=list, description="Each must appear in the answer (any case).")
     gold: list[GoldPassage] = Field(default_factory=list)
     forbidden: list[str] = Field(default_factory=list, description="None may appear in the answer (any case).")
+    split: Split = "tune"
     notes: str = ""
 
 
