@@ -1,4 +1,4 @@
-"""Split articles into token-counted, sentence-aligned, overlapping chunks that keep their offsets."""
+"""Split articles into token-counted, sentence-aligned, overlapping chunks that keep offsets and skip boilerplate."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pysbd
 from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
 from pysbd.utils import TextSpan
 
+from assistant.boilerplate import content_spans
 from assistant.schema import Article, Chunk
 from assistant.tokens import count_tokens
 
@@ -137,19 +138,25 @@ def make_splitter(chunk_tokens: int, overlap_tokens: int, encoding_name: str) ->
 def chunk_article(
     article: Article, chunk_tokens: int = 160, overlap_tokens: int = 48, encoding_name: str = "cl100k_base"
 ) -> list[Chunk]:
-    """Chunks in reading order; ids derive from the article's content hash and the chunk's span."""
+    """Chunks in reading order; ids derive from the article's content hash and the chunk's span.
+
+    Site boilerplate (share bars, "Read more" links, ads, credits: see `assistant.boilerplate`) is left
+    out: each stretch between boilerplate is chunked on its own, so no chunk spans one, while offsets
+    stay in the stored text that citations quote. An article without boilerplate is one stretch.
+    """
     splitter = make_splitter(chunk_tokens, overlap_tokens, encoding_name)
     chunks: list[Chunk] = []
-    cursor = 0
-    for piece in splitter.split_text(article.text):
-        # Chunks are verbatim substrings in order; overlap means the next one starts after the
-        # previous start, so searching from there finds it.
-        start = article.text.find(piece, cursor)
-        if start < 0:
-            raise RuntimeError(f"chunk not found verbatim in {article.article_id}")
-        end = start + len(piece)
-        key = f"{article.article_id}\x00{article.content_hash}\x00{start}:{end}"
-        chunk_id = hashlib.sha256(key.encode()).hexdigest()[:32]
-        chunks.append(Chunk(chunk_id=chunk_id, article_id=article.article_id, text=piece, start=start, end=end))
-        cursor = start + 1
+    for content_start, content_end in content_spans(article.text):
+        cursor = content_start
+        for piece in splitter.split_text(article.text[content_start:content_end]):
+            # Chunks are verbatim substrings in order; overlap means the next one starts after the
+            # previous start, so searching from there finds it.
+            start = article.text.find(piece, cursor, content_end)
+            if start < 0:
+                raise RuntimeError(f"chunk not found verbatim in {article.article_id}")
+            end = start + len(piece)
+            key = f"{article.article_id}\x00{article.content_hash}\x00{start}:{end}"
+            chunk_id = hashlib.sha256(key.encode()).hexdigest()[:32]
+            chunks.append(Chunk(chunk_id=chunk_id, article_id=article.article_id, text=piece, start=start, end=end))
+            cursor = start + 1
     return chunks

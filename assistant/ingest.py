@@ -1,5 +1,9 @@
 """Read articles from a folder: .txt and .md verbatim, .html reduced to its main text.
 
+Site boilerplate that survives (a share bar in a .txt, "Advertisement" inside an HTML article body)
+stays in the stored text, so that citation offsets point into exactly what was read; chunking skips
+it (see `assistant.boilerplate`), so it is never retrieved or quoted.
+
 Metadata comes from a sidecar `<name>.meta.json` (title, author, publisher, date, source) when
 present, else from the document itself. Files that cannot be read are skipped with a warning
 that names them; the rest are still ingested.
