@@ -7,12 +7,13 @@ is never retrieved or cited.
 from __future__ import annotations
 
 import logging
+import math
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import bm25s
-import Stemmer
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -22,34 +23,37 @@ from pydantic import ConfigDict, PrivateAttr
 from assistant.embeddings import TextVectors
 from assistant.schema import ArticleMeta, Chunk, Passage
 from assistant.store import ArticleStore
+from assistant.text import keyword_list
 
 # bm25s sets its own logger to DEBUG on import, which servers then print for every index build.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class KeywordIndex:
-    """BM25 over the committed chunks, rebuilt from the store when its version changes."""
+    """BM25 over the committed chunks, rebuilt from the store when its version changes.
+
+    Words are read by `assistant.text` (the toolkit every step shares), so what BM25 matches is
+    what the answerers and the judge count as the same word."""
 
     def __init__(self, chunks: list[Chunk]) -> None:
         self.chunks = chunks
-        self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
-        self.vocabulary: set[str] = set()
+        tokens = [keyword_list(c.text) for c in chunks]
+        self.document_frequency = Counter(word for chunk_words in tokens for word in set(chunk_words))
+        self.vocabulary: set[str] = set(self.document_frequency)
         if chunks:
-            tokens = bm25s.tokenize(
-                [c.text for c in chunks], stopwords="en", stemmer=self._stemmer, show_progress=False
-            )
             self._bm25.index(tokens, show_progress=False)
-            self.vocabulary = set(tokens.vocab)
 
     def search(self, query: str, k: int) -> list[Chunk]:
-        if not self.chunks:
+        query_words = [w for w in keyword_list(query) if w in self.vocabulary]
+        if not self.chunks or not query_words:
             return []
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False)
-        if not tokens.ids or not tokens.ids[0]:
-            return []
-        found, scores = self._bm25.retrieve(tokens, k=min(k, len(self.chunks)), show_progress=False)
+        found, scores = self._bm25.retrieve([query_words], k=min(k, len(self.chunks)), show_progress=False)
         return [self.chunks[int(i)] for i, score in zip(found[0], scores[0], strict=True) if score > 0]
+
+    def rarity(self, word: str) -> float:
+        """Inverse document frequency: a word in few chunks says more about what is asked than a common one."""
+        return math.log((len(self.chunks) + 1) / (self.document_frequency.get(word, 0) + 1)) + 1.0
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,9 @@ class HybridRetriever(BaseRetriever):
         finally:
             self._build_lock.release()
 
-    def vocabulary(self) -> set[str]:
-        """Stemmed words of the committed articles: what the corpus can possibly talk about."""
-        return self._current()[0].keywords.vocabulary
+    def keyword_index(self) -> KeywordIndex:
+        """The current BM25 index: its vocabulary says what the corpus can possibly talk about."""
+        return self._current()[0].keywords
 
     def passages(self, query: str, k: int | None = None) -> list[Passage]:
         snapshot, up_to_date = self._current()  # records, hashes and keyword index of one version

@@ -14,7 +14,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import PromptTemplate
 
-from assistant.judge import CITATION_MARK, JudgeVerdict
+from assistant.judge import JudgeVerdict
+from assistant.text import strip_markers
 
 PROMPTS = Path(__file__).parent / "prompts"
 MAX_CLAIMS = 5
@@ -47,7 +48,7 @@ class LLMJudge:
         return bool(found and found.group(1).lower() == "yes")
 
     def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
-        sentence = CITATION_MARK.sub("", claim).strip()
+        sentence = strip_markers(claim)
         passages = [p for p in passages if p.strip()]
         if not passages:
             return JudgeVerdict(supported=False, score=0.0, reasons=["no passage to check the claim against"])

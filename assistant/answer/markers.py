@@ -13,7 +13,6 @@ import re
 
 from assistant.chunking import sentence_spans
 
-MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Markers after the stop move before it, so that sentence splitting keeps them with their sentence.
 MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 # "According to [1], X" and "X, as stated in [1]." become "[1] X" and "X [1].".
@@ -23,17 +22,6 @@ INLINE_CITATION = re.compile(
 )
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 EMPHASIS = re.compile(r"\*\*|__")
-
-
-def citation_numbers(sentence: str) -> list[int]:
-    """The numbers a sentence cites, in order, each once."""
-    numbers = (int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group))
-    return list(dict.fromkeys(numbers))
-
-
-def strip_markers(sentence: str) -> str:
-    """The sentence without its markers (and the space before them)."""
-    return " ".join(MARKER.sub("", sentence).split())
 
 
 def leading_style(text: str) -> bool:
