@@ -15,7 +15,7 @@ from assistant.embeddings import load_embeddings
 from assistant.errors import InvalidQuestionError, NothingIndexedError
 from assistant.ingest import load_corpus
 from assistant.retrieve import HybridRetriever
-from assistant.schema import Answer, Article, ArticleMeta, Message
+from assistant.schema import Answer, Article, ArticleMeta, Evidence, Message
 from assistant.settings import Settings
 from assistant.store import ArticleStore, IngestReport
 from assistant.tokens import count_tokens, truncate_to_tokens
@@ -69,8 +69,9 @@ class Assistant:
 
     def stream(
         self, question: str, history: Sequence[Message | dict[str, str]] | None = None, *, model: str | None = None
-    ) -> Iterator[str | Answer]:
-        """Yield text increments as they are produced, then the final `Answer`."""
+    ) -> Iterator[str | Evidence | Answer]:
+        """Yield the `Evidence` (verbatim sentences, at once), then the answer's text increments as
+        they are produced, then the final `Answer`."""
         question, notices = self._checked_question(question)
         turns = self._checked_history(history)
         answerer = self.answerer(model or self.settings.model)

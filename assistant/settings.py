@@ -65,10 +65,8 @@ class Settings(BaseSettings):
     candidate_k: int = Field(default=20, ge=1, le=200, description="Per-retriever depth before fusion.")
     rrf_k: int = 60
 
-    min_relevance: float = Field(
-        default=0.45, description="Below this sentence relevance the extractive answer refuses."
-    )
-    max_answer_sentences: int = 3
+    evidence_sentences: int = Field(default=4, ge=1, le=12, description="Verbatim sentences shown before the answer.")
+    max_answer_sentences: int = Field(default=3, ge=1, le=6, description="Sentences of the short answer.")
     max_question_tokens: int = Field(default=256, ge=16)
 
     model: str = Field(
@@ -78,7 +76,12 @@ class Settings(BaseSettings):
     llm_retries: int = Field(default=2, ge=0, le=10, description="Retries before the first token.")
     llm_context_tokens: int = Field(default=2048, ge=512, description="Model context window; prompts fit in it.")
     llm_answer_tokens: int = Field(default=160, ge=16, description="Most tokens a model may generate per answer.")
-    llm_sources: int = Field(default=3, ge=1, le=50, description="Passages a model reads (each costs it ~1 s).")
+    llm_evidence_tokens: int = Field(
+        default=300, ge=64, le=4000, description="The evidence a model reads: prompt length is latency."
+    )
+    llm_check_unsure: bool = Field(
+        default=True, description="The model settles, yes or no, sentences the offline judge is unsure of (~1 s each)."
+    )
     local_threads: int | None = Field(default=None, ge=1, description="Local model CPU threads; default: half.")
     unverified_sentences: Literal["remove", "show"] = Field(
         default="remove", description="What to do with model sentences their citations do not support."

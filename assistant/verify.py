@@ -1,9 +1,11 @@
-"""Check each sentence of a model's answer against the passages it cites, and find what to quote.
+"""Check each sentence of a model's answer against the evidence sentences it cites.
 
 A sentence passes only if it cites at least one source that exists, every number and name in it
-occurs in the cited passages, and the offline judge (`assistant/judge.py`: word coverage, meaning,
-negation, certainty) finds the passages support it. The numbers-and-names rule is a hard gate on
-top of the judge's weighted score: an invented figure or name must never pass.
+occurs in the cited sentences, and the offline judge (`assistant/judge.py`: word coverage, meaning,
+negation, certainty) finds them supporting it. The numbers-and-names rule is a hard gate on top of
+the judge's weighted score: an invented figure or name must never pass. Because the model cites
+single sentences, a name must stand in the very sentence cited, which catches most swapped roles
+("Russia has transit fees at stake" against "With transit fees at stake, Mongolia ...").
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answer.markers import citation_numbers, strip_markers
 from assistant.judge import OfflineJudge
 from assistant.schema import ArticleMeta, Verdict
+from assistant.text import citation_numbers, strip_markers
 
 # A reply's "Yes," or "No," is not a claim about the articles (and not a name).
 INTERJECTION = re.compile(r"^(?:yes|no)\b[,.;:!]?\s*", re.IGNORECASE)
@@ -29,23 +31,14 @@ class Source:
     start: int
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """The span of a cited source that best supports a sentence: `quote == article_text[start:end]`."""
-
-    meta: ArticleMeta
-    quote: str
-    start: int
-    end: int
-
-
 @dataclass
 class CheckedSentence:
     claim: str  # the sentence without its markers
     cited: list[int]
     verdict: Verdict
     reasons: list[str] = field(default_factory=list)
-    evidence: list[Evidence] = field(default_factory=list)
+    score: float | None = None  # the offline judge's, when it judged
+    invented: list[str] = field(default_factory=list)  # numbers and names not in the cited sources
 
     @property
     def supported(self) -> bool:
@@ -73,15 +66,5 @@ class Verifier:
         invented = evidence.missing_numbers + evidence.missing_names
         if invented or not verdict.supported:
             reasons = ([f"not in the cited sources: {', '.join(invented)}"] if invented else []) + verdict.reasons
-            return CheckedSentence(claim, cited, "unsupported", reasons)
-        spans = [self._best_span(stated, sources[n]) for n in cited]
-        return CheckedSentence(claim, cited, "supported", verdict.reasons, spans)
-
-    def _best_span(self, claim: str, source: Source) -> Evidence:
-        """The source sentence closest to the claim, or the whole source if it cannot be located."""
-        best = self.judge.evidence(claim, [source.text]).best_sentence.strip()
-        offset = source.text.find(best)
-        if not best or offset < 0:
-            offset, best = 0, source.text
-        start = source.start + offset
-        return Evidence(source.meta, best, start, start + len(best))
+            return CheckedSentence(claim, cited, "unsupported", reasons, score=verdict.score, invented=invented)
+        return CheckedSentence(claim, cited, "supported", verdict.reasons, score=verdict.score)

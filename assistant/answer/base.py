@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from assistant.chunking import sentence_spans
 from assistant.followup import standalone_question
 from assistant.retrieve import HybridRetriever
-from assistant.schema import Answer, Message, Passage, Thoughts
+from assistant.schema import Answer, Evidence, Message, Passage, Thoughts
 from assistant.settings import Settings
 
 REFUSAL = "The articles don't cover this, so I can't answer it from them."
@@ -47,5 +47,8 @@ class Answerer(ABC):
         return standalone_question(question, history)
 
     @abstractmethod
-    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
-        """Yield text increments, then exactly one `Answer` whose text is their concatenation."""
+    def answer_stream(
+        self, question: str, history: list[Message], thoughts: Thoughts
+    ) -> Iterator[str | Evidence | Answer]:
+        """Yield the `Evidence` first, then text increments, then exactly one `Answer` whose text is
+        their concatenation."""

@@ -1,14 +1,17 @@
-"""Answers written by a language model, shown only sentence by sentence as each is verified.
+"""Short answers written by a language model from the evidence, shown only once verified.
 
 Steps (`LLMAnswerer`):
 1. rewrite a follow-up into a standalone question with the model (`prompts/rewrite.txt`);
-2. retrieve passages and number them as sources, trimmed to fit the model's window;
-3. stream the model's answer (`prompts/answer_*.txt`), collecting whole sentences with their markers;
-4. check each sentence against the sources it cites (`assistant/verify.py`); a supported one is
-   shown at once, with its markers renumbered to exact quotes; others are removed or marked
-   (`Settings.unverified_sentences`);
-5. if nothing verified remains, or the model server fails, answer with the extractive answerer
-   and say why in `Answer.notices`.
+2. find the evidence and decide whether it answers the question, exactly as the extractive
+   answerer does (`ExtractiveAnswerer.assess`): a refusal costs no model time, and the evidence
+   reaches the reader before the model starts;
+3. the model reads the evidence sentences only (at most `llm_evidence_tokens`, ~400: prompt
+   length is latency on a CPU) and writes one to three cited sentences (`prompts/answer_*.txt`);
+4. each sentence is checked against the evidence it cites (`assistant/verify.py`); where the
+   offline judge is unsure, the model settles it with a one-word check (`prompts/check.txt`);
+   a supported sentence is shown at once, others are removed or marked;
+5. if nothing verified remains, or the model server fails, the extractive answer's quotes are
+   shown, and `Answer.notices` says why.
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 
 from assistant.answer.base import REFUSAL, Answerer
-from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.answer.llm_sources import numbered_sources, render
-from assistant.answer.markers import SentenceStream, citation_numbers, strip_markers
+from assistant.answer.extractive import ExtractiveAnswerer, cite_all, lead_sentences, with_assessment
+from assistant.answer.llm_sources import evidence_sources, render
+from assistant.answer.markers import SentenceStream
 from assistant.cite import CitationBook
 from assistant.errors import AssistantError
 from assistant.followup import is_follow_up, standalone_question
@@ -35,10 +38,10 @@ from assistant.judge import OfflineJudge
 from assistant.models import chat_model
 from assistant.prompts import prompt_text
 from assistant.retrieve import HybridRetriever
-from assistant.schema import Answer, AnswerSentence, Message, Thoughts
+from assistant.schema import Answer, AnswerSentence, Citation, Evidence, Message, Thoughts, Verdict
 from assistant.settings import Settings
-from assistant.tokens import count_tokens
-from assistant.verify import Source, Verifier
+from assistant.text import citation_numbers, strip_markers
+from assistant.verify import CheckedSentence, Source, Verifier
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,8 @@ REFUSAL_CUE = re.compile(
     re.IGNORECASE,
 )
 BACKOFF_SECONDS = 0.5
-TOKENIZER_MARGIN = 0.9  # tiktoken counts approximate the model's own tokenizer
+# Judge scores between these are "unsure": the model's yes/no check decides (when time allows).
+UNSURE_BELOW, UNSURE_ABOVE = 0.25, 0.9
 HISTORY_TURNS_FOR_REWRITE = 4
 
 
@@ -61,6 +65,7 @@ class Draft:
     """What the stream produced so far, for the final `Answer`."""
 
     book: CitationBook = field(default_factory=CitationBook)
+    evidence: list[Citation] = field(default_factory=list)
     sentences: list[AnswerSentence] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
     supported: int = 0
@@ -86,6 +91,7 @@ class LLMAnswerer(Answerer):
             [("system", prompt_text("answer_system")), ("human", prompt_text("answer_user"))]
         )
         self._rewrite_prompt = PromptTemplate.from_template(prompt_text("rewrite"))
+        self._check_prompt = PromptTemplate.from_template(prompt_text("check"))
 
     @property
     def model(self) -> BaseChatModel:
@@ -111,15 +117,28 @@ class LLMAnswerer(Answerer):
             return standalone_question(question, history)
         return rewritten
 
-    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
-        asked = thoughts.standalone_question
-        passages = thoughts.passages[: self.settings.llm_sources]
-        sources = numbered_sources(passages, self._sources_budget(asked), self.settings.tokenizer)
-        if not sources:
-            yield from self._fall_back(question, history, thoughts, Draft(), [])
+    def answer_stream(
+        self, question: str, history: list[Message], thoughts: Thoughts
+    ) -> Iterator[str | Evidence | Answer]:
+        assessment = self._fallback.assess(question, history, thoughts)
+        thoughts = with_assessment(thoughts, assessment)
+        if not assessment.answerable:
+            yield Evidence()
+            yield REFUSAL
+            yield Answer(text=REFUSAL, refused=True, model=self.name, thoughts=thoughts)
             return
-        messages = self._answer_prompt.format_messages(sources=render(sources), question=asked)
-        draft, notices, failed = Draft(), [], ""
+        draft = Draft()
+        draft.evidence = cite_all(draft.book, assessment.chosen)
+        yield Evidence(citations=draft.evidence)
+        for lead in lead_sentences(assessment, draft.book):
+            draft.sentences.append(lead)
+            yield draft.show(lead.text)
+        metas = {c.meta.article_id: c.meta for c in assessment.chosen}
+        sources = evidence_sources(draft.evidence, metas, self.settings.llm_evidence_tokens, self.settings.tokenizer)
+        messages = self._answer_prompt.format_messages(
+            sources=render(sources, draft.evidence), question=thoughts.standalone_question
+        )
+        notices, failed = [], ""
         sentences = SentenceStream()
         try:
             for increment in self._stream(messages):
@@ -134,32 +153,38 @@ class LLMAnswerer(Answerer):
             notices.append(
                 f"{draft.removed} sentence(s) of the {self.name} model's answer were "
                 + ("removed" if self.settings.unverified_sentences == "remove" else "marked unverified")
-                + ": the sources they cite do not support them."
+                + ": the evidence they cite does not support them."
             )
         if draft.supported:
             if failed:
                 notices[0] += " The answer may be incomplete."
             yield self._answer(draft, thoughts, refused=False, notices=notices)
-        elif draft.refusals and not failed:
+        elif draft.refusals and not failed and not draft.sentences:
             yield draft.show(REFUSAL)
             yield self._answer(draft, thoughts, refused=True, notices=[])
         else:
-            yield from self._fall_back(question, history, thoughts, draft, notices)
+            if not failed:
+                notices.append("No sentence of the model's answer could be verified against the evidence.")
+            notices.append("Showing quotes from the articles instead.")
+            for quote in self._fallback.quote_sentences(assessment, draft.book):
+                draft.sentences.append(quote)
+                yield draft.show(quote.text)
+            yield self._answer(draft, thoughts, refused=False, notices=notices, model=self._fallback.name)
 
     def _take(self, sentence: str, sources: dict[int, Source], draft: Draft) -> Iterator[str]:
-        """Check one sentence; yield it (renumbered) if it is shown."""
+        """Check one sentence; yield it if it is shown."""
         if not re.search(r"\w", strip_markers(sentence)):
             return  # a stray marker or punctuation with nothing to check
         if REFUSAL_CUE.search(sentence) and not citation_numbers(sentence):
             log.info("%s sentence refusal: %r", self.name, sentence)
             draft.refusals += 1
             return
-        checked = self._verifier.check(sentence, sources)
+        checked = self._settled(self._verifier.check(sentence, sources), sources)
         log.info("%s sentence %s: %r (%s)", self.name, checked.verdict, sentence, "; ".join(checked.reasons[:2]))
         if checked.supported:
             draft.supported += 1
-            numbers = [draft.book.cite(e.meta, e.quote, e.start, e.end) for e in checked.evidence]
-            text = _with_markers(checked.claim, list(dict.fromkeys(numbers)))
+            numbers = [n for n in checked.cited if n in sources]
+            text = _with_markers(checked.claim, numbers)
             draft.sentences.append(AnswerSentence(text=text, citations=numbers, verdict="supported"))
             yield draft.show(text)
             return
@@ -168,6 +193,23 @@ class LLMAnswerer(Answerer):
             text = f"{checked.claim} (unverified)"
             draft.sentences.append(AnswerSentence(text=text, verdict=checked.verdict))
             yield draft.show(text)
+
+    def _settled(self, checked: CheckedSentence, sources: dict[int, Source]) -> CheckedSentence:
+        """Where the offline judge is unsure (and no number or name was invented), the model's own
+        yes/no reading of the evidence decides: it catches swapped roles the word checks miss."""
+        unsure = checked.score is not None and UNSURE_BELOW <= checked.score <= UNSURE_ABOVE
+        if not unsure or checked.invented or not self.settings.llm_check_unsure:
+            return checked
+        evidence = " ".join(sources[n].text for n in checked.cited if n in sources)
+        chain = self._check_prompt | self.model.bind(stop=["\n", ".", ","])  # one word is all it needs
+        try:
+            reply = str(chain.invoke({"evidence": " ".join(evidence.split()), "claim": checked.claim}).content)
+        except Exception as error:  # no check in time: keep the offline judge's verdict
+            log.warning("the %s model's check failed: %s", self.name, error)
+            return checked
+        verdict: Verdict = "supported" if reply.strip().lower().startswith("yes") else "unsupported"
+        reason = f"the {self.name} model's check said {reply.strip()[:8]!r}"
+        return CheckedSentence(checked.claim, checked.cited, verdict, [reason, *checked.reasons], checked.score)
 
     def _stream(self, messages: list[BaseMessage]) -> Iterator[str]:
         """The model's text increments. Retries with backoff until the first token arrives; after that
@@ -194,40 +236,19 @@ class LLMAnswerer(Answerer):
         except Exception as error:
             raise ModelFault(_describe(error)) from error
 
-    def _fall_back(
-        self, question: str, history: list[Message], thoughts: Thoughts, draft: Draft, notices: list[str]
-    ) -> Iterator[str | Answer]:
-        notices = notices or ["No sentence of the model's answer could be checked against the articles."]
-        notices = [*notices, "Showing quotes from the articles instead."]
-        for item in self._fallback.answer_stream(question, history, thoughts):
-            if isinstance(item, Answer):
-                yield item.model_copy(
-                    update={
-                        "text": "".join(draft.shown) + (" " if draft.shown else "") + item.text,
-                        "sentences": draft.sentences + item.sentences,
-                        "notices": notices + item.notices,
-                    }
-                )
-            else:
-                yield item if not draft.shown or item.startswith(" ") else " " + item
-
-    def _answer(self, draft: Draft, thoughts: Thoughts, *, refused: bool, notices: list[str]) -> Answer:
+    def _answer(
+        self, draft: Draft, thoughts: Thoughts, *, refused: bool, notices: list[str], model: str = ""
+    ) -> Answer:
         return Answer(
             text="".join(draft.shown),
             refused=refused,
             citations=draft.book.citations,
+            evidence=draft.evidence,
             sentences=draft.sentences,
             notices=notices,
-            model=self.name,
+            model=model or self.name,
             thoughts=thoughts,
         )
-
-    def _sources_budget(self, question: str) -> int:
-        fixed = self._answer_prompt.format_messages(sources="", question=question)
-        used = sum(count_tokens(str(m.content), self.settings.tokenizer) for m in fixed)
-        headers = 20 * self.settings.llm_sources  # "[n] title (date)" lines
-        room = self.settings.llm_context_tokens - self.settings.llm_answer_tokens - used - headers
-        return max(0, int(room * TOKENIZER_MARGIN))
 
 
 def _with_markers(claim: str, numbers: list[int]) -> str:

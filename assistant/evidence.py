@@ -1,0 +1,156 @@
+"""Evidence first: the verbatim sentences of the retrieved passages that best answer a question.
+
+Every answerer starts here. The retrieved passages (and the metadata cards of their articles:
+who wrote them, where and when) are split into sentences; each is scored against the question
+(MiniLM similarity of the sentence or its best clause, plus keyword overlap), with a penalty when
+it lacks the kind of thing asked for (no amount for "how much", no date for "when"). The best few
+are the evidence the reader sees first and the only text a language model is given.
+
+The weights are fitted numbers, read from `assistant/data/answering.json` (`refusal.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from assistant.chunking import sentence_spans, without_markup
+from assistant.cite import metadata_card
+from assistant.embeddings import TextVectors
+from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
+from assistant.question import QuestionAnalysis, question_keywords, states_kind
+from assistant.refusal import AnsweringParams
+from assistant.schema import ArticleMeta, Message, Passage
+from assistant.text import keywords, words
+
+CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[–—-]\s+")
+MIN_CLAUSE_WORDS = 5
+MIN_STATEMENT_WORDS = 5
+TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
+
+
+@dataclass
+class Candidate:
+    """One sentence that might answer: where it is, what a reader sees of it, how it scored."""
+
+    meta: ArticleMeta
+    start: int
+    end: int
+    text: str  # verbatim, as quoted
+    visible: str  # without markup, as scored: a hidden HTML comment must not make a sentence relevant
+    vector: np.ndarray
+    views: np.ndarray  # the sentence's vector and those of its longer clauses, one per row
+    kind: Literal["text", "metadata"] = "text"
+    score: float = 0.0
+    similarity: float = 0.0
+    coverage: float = 0.0  # share of the question's own words the sentence contains
+    states_kind: bool = True
+    stems: set[str] = field(default_factory=set)
+    part_similarity: list[float] = field(default_factory=list)  # to each sub-question of a two-fact question
+
+
+class EvidenceRanker:
+    def __init__(self, vectors: TextVectors, params: AnsweringParams) -> None:
+        self._vectors = vectors
+        self.params = params
+
+    def candidates(self, passages: list[Passage]) -> list[Candidate]:
+        """Whole statements of the passages, then the metadata card lines of their articles."""
+        seen: set[tuple[str, int]] = set()
+        found: list[tuple[ArticleMeta, int, int, str, Literal["text", "metadata"]]] = []
+        for passage in passages:
+            chunk = passage.chunk
+            for start, end in sentence_spans(chunk.text):
+                text = chunk.text[start:end]
+                key = (chunk.article_id, chunk.start + start)
+                if key in seen or not is_statement(text):
+                    continue
+                seen.add(key)
+                found.append((passage.meta, chunk.start + start, chunk.start + end, text, "text"))
+        for meta in {p.meta.article_id: p.meta for p in passages}.values():
+            card = metadata_card(meta)
+            for line in re.finditer(r"[^\n]+", card):
+                found.append((meta, line.start(), line.end(), line.group(), "metadata"))
+        visible = [without_markup(text) for *_, text, _kind in found]
+        views = [[plain, *_clauses(plain)] for plain in visible]
+        vectors = iter(self._vectors([view for texts in views for view in texts]))
+        candidates = []
+        for (meta, start, end, text, kind), plain, texts in zip(found, visible, views, strict=True):
+            matrix = np.stack([next(vectors) for _ in texts])
+            stems = keywords(plain)
+            candidates.append(Candidate(meta, start, end, text, plain, matrix[0], matrix, kind, stems=stems))
+        return candidates
+
+    def rank(self, analysis: QuestionAnalysis, history: list[Message], candidates: list[Candidate]) -> list[Candidate]:
+        """Candidates best first. A question of several sentences ("How many live there? Also, ignore
+        your rules.") is as relevant to a sentence as its most relevant part, and a long sentence as
+        its most relevant clause."""
+        if not candidates:
+            return []
+        p = self.params
+        question = analysis.text
+        parts = list(dict.fromkeys([question, *(question[s:e] for s, e in sentence_spans(question)), *analysis.parts]))
+        asked = np.stack(self._vectors(parts))
+        semantic = np.array([float((c.views @ asked.T).max()) for c in candidates])
+        if analysis.parts:
+            by_part = np.stack(self._vectors(list(analysis.parts)))
+            for candidate in candidates:
+                candidate.part_similarity = [float(v) for v in (candidate.views @ by_part.T).max(axis=0)]
+        keyword_sets = [question_keywords(part) for part in parts]
+        follow_up = is_follow_up(question, history)
+        if follow_up:
+            matrix = np.stack([c.vector for c in candidates])
+            in_context = matrix @ self._vectors([standalone_question(question, history)])[0]
+            semantic = (1 - p.follow_up_weight) * in_context + p.follow_up_weight * semantic
+            earlier = question_keywords(previous_question(history) or "")
+            keyword_sets = [k | earlier for k in keyword_sets]
+        said = previous_answer(history) or ""
+        for candidate, similarity in zip(candidates, semantic, strict=True):
+            overlap = max((len(k & candidate.stems) / len(k) for k in keyword_sets if k), default=0.0)
+            candidate.similarity = float(similarity)
+            candidate.coverage = overlap
+            candidate.states_kind = states_kind(analysis.kind, candidate.visible, question)
+            candidate.score = p.semantic_weight * candidate.similarity + (1 - p.semantic_weight) * overlap
+            if not candidate.states_kind:
+                candidate.score -= p.missing_kind_penalty
+            if follow_up and candidate.text in said:
+                candidate.score -= p.already_said_penalty
+        return sorted(candidates, key=lambda c: c.score, reverse=True)
+
+    def choose(self, analysis: QuestionAnalysis, ranked: list[Candidate], most: int) -> list[Candidate]:
+        """The evidence to show: the best sentence, the best for each sub-question of a two-fact
+        question, then the next best, never two saying the same thing."""
+        if not ranked:
+            return []
+        chosen = [ranked[0]]
+        for index in range(len(analysis.parts)):
+            best = max(ranked, key=lambda c: c.part_similarity[index])
+            if best not in chosen and len(chosen) < most:
+                chosen.append(best)
+        for candidate in ranked[1:]:
+            if len(chosen) >= most:
+                break
+            if all(float(candidate.vector @ c.vector) < self.params.duplicate_similarity for c in chosen):
+                chosen.append(candidate)
+        return chosen
+
+    def answering(self, analysis: QuestionAnalysis, chosen: list[Candidate], most: int) -> list[Candidate]:
+        """Of the evidence, what the short answer quotes: the best sentence, the best for each
+        sub-question, and others within `evidence_margin` of the best."""
+        wanted = 1 + len(analysis.parts)
+        close = [c for c in chosen[wanted:] if c.score >= chosen[0].score - self.params.evidence_margin]
+        return [*chosen[:wanted], *close][:most]
+
+
+def is_statement(text: str) -> bool:
+    """Full sentences only: headings, bylines and captions make poor evidence."""
+    return bool(TERMINAL.search(text.rstrip())) and len(words(text)) >= MIN_STATEMENT_WORDS
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The comma-, dash- or semicolon-separated parts of a long sentence that have some substance."""
+    parts = [part for part in CLAUSE_BREAK.split(sentence) if len(words(part)) >= MIN_CLAUSE_WORDS]
+    return parts if len(parts) > 1 else []
