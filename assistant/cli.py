@@ -15,7 +15,8 @@ from rich.markup import escape
 
 from assistant.core import Assistant
 from assistant.errors import AssistantError
-from assistant.schema import Answer, Message
+from assistant.schema import Answer, Citation, Evidence, Message
+from ui.render import citation_origin, source_meta
 
 app = typer.Typer(help="Answers questions from news articles, citing the exact passages.", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -68,10 +69,10 @@ def ingest(
 @friendly_errors
 def ask(
     question: Annotated[str, typer.Argument(help="Your question about the articles.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer and citations as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer, evidence and citations as JSON.")] = False,
     model: ModelOption = None,
 ) -> None:
-    """Answer one question, streaming the text, then list the sources."""
+    """Answer one question: the evidence first (numbered quotes), then the answer as it streams, then the sources."""
     bot = Assistant(model=model)
     if as_json:
         answer = bot.ask(question)
@@ -135,6 +136,9 @@ def eval_command(
     corpus: Annotated[Path | None, typer.Option(help="Folder of articles; default: the bundled corpus.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where the JSON and HTML reports go.")] = None,
     thresholds: Annotated[Path | None, typer.Option(help="Thresholds TOML; default: evals/thresholds.toml.")] = None,
+    split: Annotated[
+        str, typer.Option(help="Which questions: tune, heldout (never tuned on) or all.", case_sensitive=False)
+    ] = "all",
 ) -> None:
     """Measure faithfulness, citations, retrieval and refusals; exit 1 when a model falls below the thresholds."""
     from assistant.settings import bundled_corpus_dir
@@ -150,28 +154,52 @@ def eval_command(
         out=out_dir or DEFAULT_OUT,
         thresholds_path=thresholds or THRESHOLDS_PATH,
         console=out,
+        split=split,
     )
     raise typer.Exit(code)
 
 
 def stream_answer(bot: Assistant, question: str, history: list[Message]) -> Answer:
+    """Print the evidence as soon as it comes, then stream the answer under it."""
     for item in bot.stream(question, history):
         if isinstance(item, Answer):
             out.print()
             return item
+        if isinstance(item, Evidence):
+            print_evidence(item.citations)
+            continue
         out.print(escape(item), end="")
     raise RuntimeError("the answer stream ended without an answer")
 
 
-def print_answer(answer: Answer) -> None:
+def print_evidence(evidence: list[Citation]) -> None:
+    """The verbatim evidence, numbered, each with its title, outlet and date; then the answer's heading."""
+    if not evidence:
+        return
+    out.print("[bold]Evidence[/bold]")
+    for citation in evidence:
+        about = "[dim](about the article)[/dim] " if citation.kind == "metadata" else ""
+        origin = citation_origin(citation)
+        out.print(f"[{citation.number}] {about}“{escape(citation.quote)}”")
+        out.print(f"    — {escape(citation.title)}" + (f", {escape(origin)}" if origin else ""))
+    out.print("\n[bold]Answer[/bold]")
+
+
+def print_answer(answer: Answer, *, evidence_shown: bool = True) -> None:
+    """The notices, then every source with its author, outlet and date; the quote too where the evidence
+    block (printed by `stream_answer`) did not show it already."""
     for notice in answer.notices:
         err.print(f"[yellow]Note:[/yellow] {escape(notice)}")
     if not answer.citations:
         return
+    shown = {c.number for c in answer.evidence} if evidence_shown else set()
     out.print("\n[bold]Sources[/bold]")
     for citation in answer.citations:
-        out.print(f"[{citation.number}] {escape(citation.title)} — {escape(citation.author)}, {escape(citation.date)}")
-        out.print(f"    “{escape(citation.quote)}” (chars {citation.start}–{citation.end})")
+        meta = source_meta(citation)
+        out.print(f"[{citation.number}] {escape(citation.title)}" + (f" — {escape(meta)}" if meta else ""))
+        if citation.number not in shown:
+            where = "article metadata" if citation.kind == "metadata" else f"chars {citation.start}–{citation.end}"
+            out.print(f"    “{escape(citation.quote)}” ({where})")
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

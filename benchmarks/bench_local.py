@@ -3,10 +3,11 @@
     python -m benchmarks.bench_local --limit 10                 # the local model (Qwen2.5-Coder-1.5B)
     python -m benchmarks.bench_local --model openai --limit 0   # ASSISTANT_OPENAI_BASE_URL's server, all questions
 
-Prints, per answer and then in total: time to the first shown word and to the whole answer (p50/p95),
-prompt and generation tokens/s (counted from the streamed tokens), peak RAM of this process (the
-local model's server runs inside it), and the verification figures: answers with all key facts,
-refusals, sentences the model wrote, how many verification removed, and fallbacks to extractive.
+Prints, per answer and then in total: time to the evidence on screen (the `Evidence` item), to the
+first shown word of the answer and to the whole answer (p50/p95), prompt and generation tokens/s
+(counted from the streamed tokens), peak RAM of this process (the local model's server runs inside
+it), and the verification figures: answers with all key facts, refusals, sentences the model wrote,
+how many verification removed, and fallbacks to extractive.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 
-from assistant import Answer, Assistant
+from assistant import Answer, Assistant, Evidence
 from assistant.answer.llm import LLMAnswerer
 from benchmarks.common import DEV_SET, latency_line, machine_load, peak_rss_mib, percentile
 
@@ -69,6 +70,7 @@ class Row:
     generated: int = 0
     generation_s: float = 0.0
     prompt_s: float = 0.0
+    evidence: float = 0.0  # when the Evidence item arrived: the evidence on screen
 
 
 def main() -> None:
@@ -94,11 +96,13 @@ def main() -> None:
     for item in rows:
         verdicts.records = []
         start = time.perf_counter()
-        first = 0.0
+        first = evidence = 0.0
         answer: Answer | None = None
         for piece in bot.stream(item["question"], item["history"]):
             if isinstance(piece, Answer):
                 answer = piece
+            elif isinstance(piece, Evidence):  # the verbatim sentences, on screen before the answer
+                evidence = time.perf_counter() - start
             elif not first:
                 first = time.perf_counter() - start
         total = time.perf_counter() - start
@@ -106,6 +110,7 @@ def main() -> None:
         facts = all(f.lower() in answer.text.lower() for f in item["key_facts"])
         correct = (facts and not answer.refused) if item["answerable"] else answer.refused
         row = Row(item["id"], item["category"], first or total, total, correct, answer.refused, answer.model, answer)
+        row.evidence = evidence or row.first_word
         row.verdicts = list(verdicts.records)
         if clock.tokens:
             row.prompt_s = clock.tokens[0] - clock.started
@@ -113,7 +118,8 @@ def main() -> None:
         results.append(row)
         kept = sum(v == "supported" for v, _ in row.verdicts)
         print(
-            f"{row.qid} {row.category:13s} first word {row.first_word:5.1f}s total {row.total:5.1f}s "
+            f"{row.qid} {row.category:13s} evidence {row.evidence:5.2f}s first word {row.first_word:5.1f}s "
+            f"total {row.total:5.1f}s "
             f"{'ok ' if correct else 'NO '} {row.model:10s} kept {kept}/{len(row.verdicts)}  {answer.text[:90]!r}",
             flush=True,
         )
@@ -125,6 +131,7 @@ def main() -> None:
 
 def report(model: str, rows: list[Row], show: int) -> None:
     print(f"\n{model} on {len(rows)} dev questions ({machine_load()})")
+    print(latency_line("evidence on screen", [r.evidence for r in rows]))
     print(latency_line("time to first word", [r.first_word for r in rows]))
     print(latency_line("time to whole answer", [r.total for r in rows]))
     generated = sum(r.generated - 1 for r in rows if r.generated > 1)

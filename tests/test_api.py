@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant import Assistant, Settings
+from assistant.cite import metadata_card
 from ui.server import create_app
 
 ANSWERABLE = "What does Russia supply to Mongolia?"
@@ -32,24 +34,39 @@ def sse_events(body: str) -> list[tuple[str, dict]]:
     return events
 
 
+def assert_quotes_are_exact(citations: list[dict], bot: Assistant) -> None:
+    """Each quote is its span: of the article's text, or for a metadata citation of its metadata card."""
+    for citation in citations:
+        article = bot.article(citation["article_id"])
+        assert article is not None
+        source = metadata_card(article) if citation["kind"] == "metadata" else article.text
+        assert source[citation["start"] : citation["end"]] == citation["quote"]
+
+
 def test_ask_returns_an_answer_whose_quotes_are_exact(client: TestClient, bot: Assistant) -> None:
     response = client.post("/api/ask", json={"question": ANSWERABLE})
     assert response.status_code == 200
     body = response.json()
     assert body["refused"] is False
-    assert body["citations"]
-    assert set(body["citations"][0]) >= {"number", "article_id", "title", "author", "date", "quote", "start", "end"}
-    for citation in body["citations"]:
-        assert f"[{citation['number']}]" in body["answer"]
-        article = bot.article(citation["article_id"])
-        assert article is not None
-        assert article.text[citation["start"] : citation["end"]] == citation["quote"]
+    assert body["citations"] and body["evidence"]
+    fields = {"number", "article_id", "title", "author", "publisher", "date", "quote", "start", "end", "kind"}
+    assert set(body["citations"][0]) >= fields and set(body["evidence"][0]) >= fields
+    assert {c["kind"] for c in body["citations"]} <= {"text", "metadata"}
+    numbers = {c["number"] for c in body["citations"]}
+    evidence = {c["number"] for c in body["evidence"]}
+    assert evidence <= numbers  # the evidence's numbers are citation numbers ...
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", body["answer"])}
+    assert markers and markers <= numbers  # ... and so are the answer's markers
+    for citation in body["citations"]:  # every citation is shown: in the evidence or cited by the answer
+        assert citation["number"] in evidence or f"[{citation['number']}]" in body["answer"]
+    assert_quotes_are_exact(body["citations"], bot)
+    assert [c for c in body["citations"] if c["number"] in evidence] == body["evidence"]
 
 
 def test_ask_refuses_what_the_articles_do_not_cover(client: TestClient) -> None:
     body = client.post("/api/ask", json={"question": OUT_OF_SCOPE}).json()
     assert body["refused"] is True
-    assert body["citations"] == []
+    assert body["citations"] == [] and body["evidence"] == []
 
 
 def test_follow_up_uses_the_history(client: TestClient) -> None:
@@ -60,17 +77,28 @@ def test_follow_up_uses_the_history(client: TestClient) -> None:
     assert response.json()["answer"]
 
 
-def test_stream_sends_increments_then_the_whole_answer(client: TestClient) -> None:
+def test_stream_sends_the_evidence_then_increments_then_the_whole_answer(client: TestClient, bot: Assistant) -> None:
     response = client.post("/api/ask/stream", json={"question": ANSWERABLE})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     events = sse_events(response.text)
     kinds = [kind for kind, _ in events]
+    assert kinds[0] == "evidence" and kinds.count("evidence") == 1  # the evidence first, before any text
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
     assert kinds.count("delta") >= 1
     final = events[-1][1]
     assert "".join(data["text"] for kind, data in events if kind == "delta") == final["answer"]
     assert final["citations"]
+    evidence = events[0][1]["citations"]
+    assert evidence and evidence == final["evidence"]  # what was shown first is what the answer rests on
+    assert all(c["publisher"] and c["kind"] in {"text", "metadata"} for c in evidence)
+    assert_quotes_are_exact(evidence, bot)
+
+
+def test_a_refusal_streams_empty_evidence_first(client: TestClient) -> None:
+    events = sse_events(client.post("/api/ask/stream", json={"question": OUT_OF_SCOPE}).text)
+    assert events[0] == ("evidence", {"citations": []})
+    assert events[-1][0] == "answer" and events[-1][1]["refused"] is True
 
 
 @pytest.mark.parametrize(
@@ -118,8 +146,14 @@ def test_articles_health_and_openapi(client: TestClient, bot: Assistant) -> None
     articles = client.get("/api/articles").json()
     assert {a["article_id"] for a in articles} == {a.article_id for a in bot.articles()}
     assert client.get("/healthz").json() == {"status": "ok", "articles": len(articles), "model": "extractive"}
-    paths = client.get("/openapi.json").json()["paths"]
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
     assert {"/api/ask", "/api/ask/stream", "/api/articles", "/healthz"} <= set(paths)
+    models = schema["components"]["schemas"]
+    answer_fields = {"answer", "refused", "evidence", "citations", "notices", "model"}
+    assert answer_fields <= set(models["AskResponse"]["properties"])
+    assert {"publisher", "kind"} <= set(models["Citation"]["properties"])
+    assert "event: evidence" in json.dumps(paths["/api/ask/stream"]["post"]["responses"]["200"])
     assert client.get("/docs").status_code == 200
 
 

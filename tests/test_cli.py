@@ -22,8 +22,16 @@ def test_ingest_then_ask_with_sources(tmp_path: Path) -> None:
 
     result = runner.invoke(app, ["ask", "What share of Mongolia's exports go to China?"])
     assert result.exit_code == 0, result.output
-    assert "90 %" in result.output and "[1]" in result.output
-    assert "Sources" in result.output and "Putin visit a delicate balancing act" in result.output
+    output = result.output
+    assert "90 %" in output and "[1]" in output
+    assert "Sources" in output and "Putin visit a delicate balancing act" in output
+    # The evidence first (numbered quotes with outlet and date), then the answer, then the sources.
+    assert output.index("Evidence") < output.index("Answer") < output.index("Sources")
+    evidence = output[output.index("Evidence") : output.index("Answer")]
+    assert "[1] “" in evidence and "90 %" in evidence
+    assert "Asia Times" in evidence and "September 2024" in evidence
+    sources = output[output.index("Sources") :]
+    assert "Asia Times" in sources and "September 2024" in sources
 
 
 def test_ask_json(tmp_path: Path, monkeypatch) -> None:
@@ -31,7 +39,14 @@ def test_ask_json(tmp_path: Path, monkeypatch) -> None:
     result = runner.invoke(app, ["ask", "--json", "What is Mongolia's GDP?"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["refused"] is True and data["citations"] == []
+    assert data["refused"] is True and data["citations"] == [] and data["evidence"] == []
+
+    result = runner.invoke(app, ["ask", "--json", "What does Russia supply to Mongolia?"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["refused"] is False and data["evidence"]
+    assert {c["number"] for c in data["evidence"]} <= {c["number"] for c in data["citations"]}
+    assert all({"publisher", "date", "kind", "quote"} <= set(c) for c in data["evidence"])
 
 
 def test_chat_keeps_history(monkeypatch) -> None:

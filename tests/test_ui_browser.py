@@ -151,7 +151,8 @@ def watched(browser: playwright_sync.Browser) -> Iterator[Watched]:
 
 
 def ask(scope: Page | playwright_sync.FrameLocator, question: str) -> playwright_sync.Locator:
-    """Type a question, press Enter, and return the finished answer (streaming done, sources rendered)."""
+    """Type a question, press Enter, and return the finished answer (streaming done, sources rendered).
+    Its reply (`reply_of`) holds the evidence block before it."""
     answers = scope.locator("#chat .answer")
     before = answers.count()
     box = scope.locator("#question textarea")
@@ -162,8 +163,14 @@ def ask(scope: Page | playwright_sync.FrameLocator, question: str) -> playwright
     return answer
 
 
+def reply_of(answer: playwright_sync.Locator) -> playwright_sync.Locator:
+    """The whole reply an answer belongs to: the evidence block, then the answer."""
+    return answer.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' reply ')][1]")
+
+
 def record_answer_states(page: Page) -> None:
-    """Keep every distinct state of the chat's last answer (class and text) in `window.__states`."""
+    """Keep every distinct state of the chat's last answer in `window.__states`: its class, how many
+    evidence quotes its reply showed, and its text ("answer answer-streaming|2|Russia supplies...")."""
     page.evaluate(
         """() => {
         window.__states = [];
@@ -171,7 +178,9 @@ def record_answer_states(page: Page) -> None:
           const answers = document.querySelectorAll('#chat .answer');
           const last = answers[answers.length - 1];
           if (!last) return;
-          const state = last.className + '|' + last.querySelector('.answer-text').textContent;
+          const reply = last.closest('.reply');
+          const quotes = reply ? reply.querySelectorAll('.evidence-item').length : 0;
+          const state = last.className + '|' + quotes + '|' + last.querySelector('.answer-text').textContent;
           if (window.__states[window.__states.length - 1] !== state) window.__states.push(state);
         }).observe(document.body, {subtree: true, childList: true, characterData: true});
       }"""
@@ -201,14 +210,25 @@ def test_app_streams_a_cited_answer_and_opens_the_highlighted_passage(servers: S
     answer = ask(page, ANSWERABLE)
     expect(answer).to_have_class("answer answer-plain")
 
-    states = page.evaluate("window.__states")
-    assert states[0].startswith("answer answer-streaming|"), states  # the answer showed before it was done
-    assert states[-1].startswith("answer answer-plain|") and "[1]" in states[-1]
+    states = [state.split("|", 2) for state in page.evaluate("window.__states")]
+    assert states[0][0] == "answer answer-streaming", states  # the answer showed before it was done
+    assert states[-1][0] == "answer answer-plain" and "[1]" in states[-1][2]
+    # The evidence came first: no state showed answer text without the evidence above it.
+    assert all(int(quotes) > 0 for _, quotes, text in states if text.strip()), states
+    reply = reply_of(answer)
+    evidence = reply.locator(".evidence")
+    expect(evidence.locator(".evidence-heading")).to_have_text("Evidence")
+    expect(answer.locator(".answer-heading")).to_have_text("Answer")
+    assert evidence.bounding_box()["y"] < answer.bounding_box()["y"]  # shown above the answer
+    items = evidence.locator(".evidence-item")
+    assert items.count() == int(states[-1][1]) >= 1
+    expect(evidence.locator("a.cite")).to_have_count(items.count())
+    expect(items.locator(".source-meta").first).to_contain_text("2024")  # outlet and date of each quote
     first = answer.locator(".answer-text a.cite").first
     expect(first).to_have_text("[1]")
-    expect(answer.locator(".sources li")).to_have_count(answer.locator(".sources a.cite").count())
-    quote = answer.locator(".sources blockquote").first.inner_text()
-    title = answer.locator(".sources .source-title").first.inner_text()
+    expect(items.first.locator("a.cite")).to_have_text("[1]")
+    quote = items.first.locator("blockquote").inner_text()
+    title = items.first.locator(".source-title").inner_text()
 
     first.click()
     assert passage_of(first, servers) == quote
@@ -217,7 +237,7 @@ def test_app_streams_a_cited_answer_and_opens_the_highlighted_passage(servers: S
 
     page.locator("#copy").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith(states[-1].split("|", 1)[1]) and f"[1] {title}" in copied and quote in copied
+    assert copied.startswith(states[-1][2]) and f"[1] {title}" in copied and quote in copied
     assert watched.foreign_requests(servers.app) == []
 
 
@@ -230,6 +250,7 @@ def test_app_marks_refusals_and_keeps_the_conversation_until_cleared(servers: Se
     refusal = page.locator("#chat .answer-refused")
     expect(refusal.locator(".answer-label")).to_have_text("Not in the articles")
     expect(refusal.locator("a.cite")).to_have_count(0)
+    expect(reply_of(refusal).locator(".evidence")).to_have_count(0)  # nothing to show as evidence
     page.locator("#starters button").first.click()  # a starter question is asked as if typed
     expect(page.locator("#chat .answer-plain a.cite").first).to_be_visible()
     page.locator("#clear").click()
@@ -254,8 +275,10 @@ def test_widget_on_an_allowed_site_answers_with_citations_and_passages(servers: 
     expect(answer).to_have_class("answer answer-plain")
     first = answer.locator(".answer-text a.cite").first
     expect(first).to_have_text("[1]")
-    quote = answer.locator(".sources blockquote").first.inner_text()
-    title = answer.locator(".sources .source-title").first.inner_text()
+    evidence = reply_of(answer).locator(".evidence-item")
+    expect(evidence.first.locator("a.cite")).to_have_text("[1]")  # the widget shows the evidence too
+    quote = evidence.first.locator("blockquote").inner_text()
+    title = evidence.first.locator(".source-title").inner_text()
 
     first.click()
     overlay = widget.locator("#source-panel")
@@ -311,8 +334,10 @@ def read_hostile_article(scope: Page | playwright_sync.FrameLocator) -> playwrig
     """Ask about the hostile article, open its first citation, and return the source frame."""
     answer = ask(scope, HOSTILE_QUESTION)
     link = answer.locator(".answer-text a.cite").first
-    expect(answer.locator(".sources .source-title").first).to_contain_text('<img src="http://127.0.0.1:9/title.gif"')
-    expect(answer).to_contain_text("<script>")  # the quote keeps the markup as text
+    evidence = reply_of(answer).locator(".evidence")
+    expect(evidence.locator(".source-title").first).to_contain_text('<img src="http://127.0.0.1:9/title.gif"')
+    expect(evidence.locator("blockquote").first).to_contain_text("<script>")  # the quote keeps the markup as text
+    expect(answer).to_contain_text("<script>")
     link.click()
     source = scope.frame_locator("#source-frame")
     expect(source.locator("mark#passage")).to_contain_text('<script>window["__pwned"] = "script"')

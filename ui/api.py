@@ -7,7 +7,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from assistant import Answer, Assistant, AssistantError, Citation, Message, Settings
+from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message, Settings
 from assistant.errors import InvalidQuestionError, NothingIndexedError, StoreUnavailableError, UnknownModelError
 
 MAX_QUESTION_CHARS = 4000
@@ -30,9 +30,13 @@ class AskRequest(BaseModel):
 
 
 class AskResponse(BaseModel):
-    answer: str
+    answer: str = Field(description="The short answer: 1-3 sentences, each with `[n]` markers naming citations.")
     refused: bool
-    citations: list[Citation]
+    evidence: list[Citation] = Field(
+        default_factory=list,
+        description="The verbatim evidence sentences, to show before the answer; empty for a refusal.",
+    )
+    citations: list[Citation] = Field(description="Every numbered passage the evidence or the answer refers to.")
     notices: list[str] = Field(default_factory=list)
     model: str
 
@@ -41,6 +45,7 @@ class AskResponse(BaseModel):
         return cls(
             answer=answer.text,
             refused=answer.refused,
+            evidence=answer.evidence,
             citations=answer.citations,
             notices=answer.notices,
             model=answer.model,
@@ -78,6 +83,21 @@ class IngestOut(BaseModel):
     unchanged: list[str]
 
 
+STREAM_EXAMPLE = (
+    'event: evidence\ndata: {"citations": [{"number": 1, "article_id": "mongolia-delicate-balancing-act", '
+    '"title": "...", "author": "...", "publisher": "Asia Times", "date": "2024-09", "quote": "...", '
+    '"start": 5879, "end": 5966, "kind": "text"}]}\n\n'
+    'event: delta\ndata: {"text": "And China is the destination for 90 % of Mongolia\'s exports, primarily coal '
+    'and copper. [1]"}\n\n'
+    'event: answer\ndata: {"answer": "...", "refused": false, "evidence": [...], "citations": [...], ...}\n\n'
+)
+STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "`evidence` (the citations of the verbatim evidence), `delta` events, then `answer`.",
+        "content": {"text/event-stream": {"schema": {"type": "string"}, "example": STREAM_EXAMPLE}},
+    }
+}
+
 ERROR_STATUS: list[tuple[type[AssistantError], int]] = [
     (InvalidQuestionError, 422),
     (UnknownModelError, 400),
@@ -106,9 +126,11 @@ def api_router(bot: Assistant, settings: Settings) -> APIRouter:
         """Answer a question from the articles; every sentence carries `[n]` citations to exact passages."""
         return AskResponse.of(bot.ask(body.question, body.history))
 
-    @router.post("/api/ask/stream", tags=["ask"], response_class=EventSourceResponse)
+    @router.post("/api/ask/stream", tags=["ask"], response_class=EventSourceResponse, responses=STREAM_RESPONSES)
     async def ask_stream(body: AskRequest) -> EventSourceResponse:
-        """Server-sent events: `delta` events with `{"text"}` increments, then one `answer` event (as /api/ask)."""
+        """Server-sent events: first one `evidence` event (`{"citations": [...]}`, the verbatim evidence, sent at
+        once), then `delta` events with `{"text"}` increments of the answer, then one `answer` event (as /api/ask).
+        An error after the response started comes as a last `error` event with `{"detail"}`."""
         items = bot.stream(body.question, body.history)
         # The first item is computed before the response starts, so bad input still gets a 4xx status.
         first = await run_in_threadpool(next, items)
@@ -136,13 +158,16 @@ def api_router(bot: Assistant, settings: Settings) -> APIRouter:
     return router
 
 
-def _events(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[ServerSentEvent]:
+def _events(first: str | Evidence | Answer, rest: Iterator[str | Evidence | Answer]) -> Iterator[ServerSentEvent]:
     item = first
     while True:
         if isinstance(item, Answer):
             yield ServerSentEvent(AskResponse.of(item).model_dump_json(), event="answer")
             return
-        yield ServerSentEvent(json.dumps({"text": item}), event="delta")
+        if isinstance(item, Evidence):
+            yield ServerSentEvent(item.model_dump_json(), event="evidence")
+        else:
+            yield ServerSentEvent(json.dumps({"text": item}), event="delta")
         try:
             item = next(rest)
         except AssistantError as error:  # the response already said 200: the error becomes the last event

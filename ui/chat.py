@@ -8,7 +8,7 @@ from typing import Any
 import gradio as gr
 from markupsafe import Markup
 
-from assistant import Answer, Assistant, AssistantError, Settings
+from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Settings
 from ui.render import answer_html, answer_plain_text, articles_html, error_html, question_html, streaming_html
 
 BUNDLED_STARTERS = {
@@ -71,6 +71,7 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
         shown.append(reply)
         yield shown, shown, turns, "", ""
         text = ""
+        evidence: list[Citation] = []
         try:
             for item in bot.stream(question, turns):
                 if isinstance(item, Answer):
@@ -78,11 +79,14 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
                     turns = [*turns, {"role": "user", "content": question}, {"role": "assistant", "content": item.text}]
                     yield shown, shown, turns, "", answer_plain_text(item)
                     return
-                text += item
-                reply["content"] = streaming_html(text)
+                if isinstance(item, Evidence):  # shown at once, before the answer is written
+                    evidence = item.citations
+                else:
+                    text += item
+                reply["content"] = streaming_html(text, evidence)
                 yield shown, shown, turns, "", ""
         except AssistantError as error:  # shown in the chat; the question goes back in the box, nothing lost
-            reply["content"] = error_html(str(error))
+            reply["content"] = error_html(str(error), evidence)
             yield shown, shown, turns, question, ""
 
     def clear() -> Step:
@@ -94,7 +98,8 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
         if not compact:
             gr.HTML(
                 '<header class="app-header"><h1>News assistant</h1><p>Answers only from the articles listed below; '
-                "every sentence cites the passage it comes from. Click a <b>[1]</b> to read it in context.</p>"
+                "the evidence comes first, word for word, then a short answer that cites it. "
+                "Click a <b>[1]</b> to read it in context.</p>"
                 '<nav><a href="/embed">Put it on your page</a> · <a href="/docs">HTTP API</a></nav></header>'
             )
         with gr.Row(equal_height=False):
