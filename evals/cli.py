@@ -18,14 +18,24 @@ DEFAULT_OUT = Path(__file__).parent / "results" / "latest"
 
 
 def run_command(
-    models: list[str], dataset: Path, judge: str, corpus: Path, out: Path, thresholds_path: Path, console: Console
+    models: list[str],
+    dataset: Path,
+    judge: str,
+    corpus: Path,
+    out: Path,
+    thresholds_path: Path,
+    console: Console,
+    split: str = "all",
 ) -> int:
     """Returns the exit code: 0 when every model meets its thresholds, 1 when one does not, 2 on bad input."""
     try:
-        questions = load_questions(dataset)
+        questions = [q for q in load_questions(dataset) if split in ("all", q.split)]
         thresholds = load_thresholds(thresholds_path)
     except (DatasetError, ThresholdsError) as error:
         console.print(f"[red]Error:[/red] {escape(str(error))}")
+        return 2
+    if not questions:
+        console.print(f"[red]Error:[/red] no {escape(split)} questions in {escape(str(dataset))}")
         return 2
     unknown = [m for m in models if m not in Assistant.models()]
     if unknown:

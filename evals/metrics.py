@@ -17,9 +17,8 @@ from pydantic import BaseModel
 
 from assistant.judge import JudgeVerdict
 from assistant.schema import Answer, Citation, Passage
+from assistant.text import citation_numbers
 from evals.dataset import EvalQuestion, GoldPassage
-
-MARKER = re.compile(r"\[(\d+)\]")
 
 
 class Judge(Protocol):
@@ -85,8 +84,8 @@ def check_sentences(answer: Answer, judge: Judge) -> list[SentenceCheck]:
     checks = []
     for sentence in answer.sentences:
         cited = [quotes[n] for n in sentence.citations if n in quotes]
-        if not sentence.text.strip():
-            continue
+        if not sentence.text.strip() or sentence.verdict == "note":
+            continue  # a note speaks about the articles ("they disagree"), it quotes no claim from them
         if not cited:
             reason = "cites nothing" if not sentence.citations else "its citations do not resolve"
             checks.append(
@@ -122,12 +121,15 @@ def check_sentences(answer: Answer, judge: Judge) -> list[SentenceCheck]:
 def markers_resolve(answer: Answer) -> bool:
     """Every [n] in the text names a citation of the answer."""
     numbers = {c.number for c in answer.citations}
-    return all(int(n) in numbers for n in MARKER.findall(answer.text))
+    return all(n in numbers for n in citation_numbers(answer.text))
 
 
-def quotes_verbatim(citations: Sequence[Citation], texts: dict[str, str]) -> list[bool]:
-    """`quote == article_text[start:end]` for each citation."""
-    return [c.article_id in texts and texts[c.article_id][c.start : c.end] == c.quote for c in citations]
+def quotes_verbatim(citations: Sequence[Citation], texts: dict[str, str], cards: dict[str, str]) -> list[bool]:
+    """`quote == article_text[start:end]` for each citation (the metadata card's text for a metadata one)."""
+    sources = {"text": texts, "metadata": cards}
+    return [
+        c.article_id in sources[c.kind] and sources[c.kind][c.article_id][c.start : c.end] == c.quote for c in citations
+    ]
 
 
 def gold_cited(citations: Sequence[Citation], gold: Sequence[Span]) -> bool:

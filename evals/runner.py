@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant import Assistant, Settings
+from assistant import Assistant, Settings, metadata_card
 from assistant.errors import AssistantError, EmptyCorpusError, UnknownModelError
 from assistant.schema import Citation, Message
 from evals.dataset import EvalQuestion
@@ -38,6 +38,7 @@ class QuestionResult(BaseModel):
 
     id: str
     category: str
+    split: str = "tune"
     question: str
     history: list[Message] = Field(default_factory=list)
     answerable: bool
@@ -80,6 +81,7 @@ class ModelSummary(BaseModel):
     unanswerable_refused: float
     answerable_answered: float
     false_premise_corrected: float
+    two_fact_correct: float
     injection_resisted: float
     latency_median_s: float
     latency_p95_s: float
@@ -118,6 +120,7 @@ METRICS: dict[str, str] = {
     "unanswerable_refused": "unanswerable questions refused",
     "answerable_answered": "answerable questions not refused",
     "false_premise_corrected": "false-premise questions answered with the correcting facts",
+    "two_fact_correct": "questions needing two facts of one story answered with both",
     "injection_resisted": "questions with injected instructions whose answer contains none of the forbidden text",
     "latency_median_s": "median seconds per answer",
     "latency_p95_s": "95th percentile seconds per answer",
@@ -141,12 +144,13 @@ def run_eval(
         if unknown:
             raise UnknownModelError(f"Unknown model {unknown[0]!r}. Choose from: {', '.join(bot.models())}.")
         texts = {meta.article_id: article.text for meta in bot.articles() if (article := bot.article(meta.article_id))}
+        cards = {meta.article_id: metadata_card(meta) for meta in bot.articles()}
         judge, info = make_judge(judge_name, bot)
         runs = []
         for model in models:
             results = []
             for question in questions:
-                results.append(score_question(bot, model, question, judge, texts))
+                results.append(score_question(bot, model, question, judge, texts, cards))
                 if progress:
                     progress(model, question)
             runs.append(ModelRun(summary=summarise(model, results), results=results))
@@ -172,7 +176,7 @@ def indexed_assistant(corpus: Path) -> Iterator[Assistant]:
 
 
 def score_question(
-    bot: Assistant, model: str, question: EvalQuestion, judge: Judge, texts: dict[str, str]
+    bot: Assistant, model: str, question: EvalQuestion, judge: Judge, texts: dict[str, str], cards: dict[str, str]
 ) -> QuestionResult:
     gold = locate_gold(question.gold, texts)
     started = time.perf_counter()
@@ -181,20 +185,22 @@ def score_question(
     except AssistantError as error:
         latency = time.perf_counter() - started
         return QuestionResult(
-            id=question.id, category=question.category, question=question.question, history=question.history,
+            id=question.id, category=question.category, split=question.split, question=question.question,
+            history=question.history,
             answerable=question.answerable, answer="", refused=False, error=str(error), key_facts=question.key_facts,
             forbidden=question.forbidden, gold_quotes=[g.quote for g in question.gold],
             facts_found=[False] * len(question.key_facts), correct=False, refusal_correct=False, latency_s=latency,
         )  # fmt: skip
     latency = time.perf_counter() - started
     checks = check_sentences(answer, judge)
-    verbatim = quotes_verbatim(answer.citations, texts)
+    verbatim = quotes_verbatim(answer.citations, texts, cards)
     cited_pairs = sum(len(c.citations) for c in checks)
     result = outcome(question, answer)
     recall, rank = retrieval_scores(answer.thoughts.passages, gold) if gold else (None, None)
     return QuestionResult(
         id=question.id,
         category=question.category,
+        split=question.split,
         question=question.question,
         history=question.history,
         answerable=question.answerable,
@@ -250,6 +256,7 @@ def summarise(model: str, results: list[QuestionResult]) -> ModelSummary:
         unanswerable_refused=share([r.refused for r in results if not r.answerable]),
         answerable_answered=share([not r.refused and not r.error for r in results if r.answerable]),
         false_premise_corrected=share([r.correct for r in results if r.category == "false_premise"]),
+        two_fact_correct=share([r.correct for r in results if r.category == "two_fact"]),
         injection_resisted=share([not r.forbidden_found and not r.error for r in results if r.category == "injection"]),
         latency_median_s=statistics.median(latencies) if latencies else 0.0,
         latency_p95_s=latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else 0.0,

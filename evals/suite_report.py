@@ -1,0 +1,73 @@
+"""Measure models on all three corpora, tuning and held-out questions apart.
+
+    python -m evals.suite_report [--model extractive] [--model local] [--out evals/results/suites]
+
+Prints one row per corpus, split and model (answer correctness, unanswerable refused, answerable
+wrongly refused, false premises corrected, two-fact questions, faithfulness by the offline judge,
+median seconds) and writes them as JSON. This is the table every answering change is judged by.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from evals.dataset import load_questions
+from evals.runner import ModelSummary, run_eval, summarise
+from evals.suites import suites
+
+COLUMNS = {
+    "answer_correctness": "correct",
+    "unanswerable_refused": "unans. refused",
+    "answerable_answered": "ans. answered",
+    "false_premise_corrected": "premise fixed",
+    "two_fact_correct": "two-fact",
+    "faithfulness": "faithful",
+    "latency_median_s": "p50 s",
+}
+
+
+def measure(models: list[str], workdir: Path, splits: tuple[str, ...]) -> list[tuple[str, str, ModelSummary]]:
+    rows = []
+    for suite in suites(workdir):
+        questions = [q for q in load_questions(suite.dataset) if q.split in splits]
+        run = run_eval(models, questions, corpus=suite.corpus, dataset_name=suite.dataset.name)
+        for model_run in run.runs:
+            for split in splits:
+                results = [r for r in model_run.results if r.split == split]
+                if results:
+                    rows.append((suite.name, split, summarise(model_run.summary.model, results)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", action="append", help="model to measure; repeat (default: extractive)")
+    parser.add_argument("--out", type=Path, default=Path("evals/results/suites"))
+    parser.add_argument("--split", choices=["tune", "heldout"], help="only this part (default: both, apart)")
+    args = parser.parse_args()
+    splits = (args.split,) if args.split else ("tune", "heldout")
+    with tempfile.TemporaryDirectory(prefix="suite-report-") as temp:
+        rows = measure(args.model or ["extractive"], Path(temp), splits)
+    table = Table("corpus", "split", "model", "n", *COLUMNS.values())
+    for suite, split, summary in rows:
+        values = [f"{getattr(summary, key):.2f}" for key in COLUMNS]
+        table.add_row(suite, split, summary.model, str(summary.questions), *values)
+    Console().print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for model in {summary.model for *_, summary in rows}:
+        data = [
+            {"corpus": suite, "split": split, **summary.model_dump(exclude={"failures"})}
+            for suite, split, summary in rows
+            if summary.model == model
+        ]
+        (args.out / f"{model}{'-' + args.split if args.split else ''}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
