@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
-from assistant import Answer, Assistant, Settings
+from assistant import Answer, Assistant, Evidence, Settings, metadata_card
+from assistant.text import citation_numbers
 from tests.conftest import REPO
 
 DEV_SET = [json.loads(line) for line in (REPO / "evals/datasets/dev.jsonl").read_text(encoding="utf-8").splitlines()]
-MARKER = re.compile(r"\[(\d+)\]")
 
 
 @pytest.mark.parametrize("row", DEV_SET, ids=[row["id"] for row in DEV_SET])
@@ -22,12 +21,16 @@ def test_every_citation_quotes_its_article_exactly(bot: Assistant, row: dict) ->
     for citation in answer.citations:
         article = bot.article(citation.article_id)
         assert article is not None
-        assert article.text[citation.start : citation.end] == citation.quote
+        source = article.text if citation.kind == "text" else metadata_card(article)
+        assert source[citation.start : citation.end] == citation.quote
         assert citation.title == article.title and citation.date == article.date
-    assert {int(n) for n in MARKER.findall(answer.text)} == numbers
+        assert citation.publisher == article.publisher
+    assert set(citation_numbers(answer.text)) <= numbers
+    assert {c.number for c in answer.evidence} <= numbers
     if not answer.refused:
         for sentence in answer.sentences:
-            assert sentence.citations and sentence.text.endswith("]"), sentence.text
+            if sentence.verdict != "note":
+                assert sentence.citations and sentence.text.endswith("]"), sentence.text
 
 
 def test_answers_with_the_supporting_passage(bot: Assistant) -> None:
@@ -88,13 +91,44 @@ def test_contradiction_in_the_articles_is_reported_with_both_citations(bot: Assi
     assert answer.sentences[0].citations == [1, 2]
 
 
-def test_stream_yields_increments_then_the_answer(bot: Assistant) -> None:
+def test_stream_yields_the_evidence_then_increments_then_the_answer(bot: Assistant) -> None:
     items = list(bot.stream("How does Mongolia usually vote on UN resolutions condemning the invasion of Ukraine?"))
-    *increments, final = items
-    assert isinstance(final, Answer)
+    evidence, *increments, final = items
+    assert isinstance(evidence, Evidence) and isinstance(final, Answer)
+    assert evidence.citations == final.evidence
+    assert any("abstains" in c.quote for c in evidence.citations)
     assert increments and all(isinstance(i, str) for i in increments)
     assert "".join(increments) == final.text
     assert "abstains" in final.text
+
+
+def test_metadata_is_answerable_and_cited(bot: Assistant) -> None:
+    answer = bot.ask("Who wrote the article about Putin testing an ally veering towards the U.S.?")
+    assert not answer.refused
+    assert "Henrik Rothen" in answer.text
+    cited = [c for c in answer.citations if "Henrik Rothen" in c.quote]
+    assert cited and cited[0].kind == "metadata"
+
+
+def test_a_false_premise_is_corrected_first(bot: Assistant) -> None:
+    answer = bot.ask("Why did Mongolia arrest Putin when he arrived?")
+    assert not answer.refused
+    assert answer.sentences[0].verdict == "note"
+    assert answer.text.startswith("The articles do not support what the question assumes (“Mongolia arrest Putin")
+    assert "non-enforcement" in answer.text
+
+
+def test_the_answering_words_are_marked(bot: Assistant) -> None:
+    answer = bot.ask("What share of Mongolia's exports go to China?")
+    first = answer.sentences[0]
+    assert first.answer_span is not None
+    assert first.text[slice(*first.answer_span)] == "90 %"
+
+
+def test_no_disagreement_is_claimed_on_a_plain_fact(bot: Assistant) -> None:
+    for question in ["What does Russia supply to Mongolia?", "Roughly how many people live in Mongolia?"]:
+        answer = bot.ask(question)
+        assert "not consistent" not in answer.text
 
 
 def test_answers_carry_their_thoughts(bot: Assistant) -> None:

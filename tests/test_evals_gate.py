@@ -18,8 +18,10 @@ from typer.testing import CliRunner
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.registry import ANSWERERS, register
 from assistant.cli import app
-from assistant.schema import Answer, Message, Thoughts
+from assistant.schema import Answer, Evidence, Message, Thoughts
 from evals.dataset import DEV_PATH
+from evals.suites import NEWS_DEV_CORPUS, suites
+from evals.thresholds import THRESHOLDS_PATH
 
 runner = CliRunner()
 pytestmark = pytest.mark.slow
@@ -30,7 +32,9 @@ class WrongPassageAnswerer(ExtractiveAnswerer):
 
     name = "test-wrong-passage"
 
-    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
+    def answer_stream(
+        self, question: str, history: list[Message], thoughts: Thoughts
+    ) -> Iterator[str | Evidence | Answer]:
         for item in super().answer_stream(question, history, thoughts):
             if isinstance(item, Answer):
                 citations = []
@@ -55,12 +59,14 @@ class InventedNumberAnswerer(ExtractiveAnswerer):
 
     name = "test-invented-number"
 
-    def answer_stream(self, question: str, history: list[Message], thoughts: Thoughts) -> Iterator[str | Answer]:
+    def answer_stream(
+        self, question: str, history: list[Message], thoughts: Thoughts
+    ) -> Iterator[str | Evidence | Answer]:
         for item in super().answer_stream(question, history, thoughts):
             if isinstance(item, Answer):
                 sentences = [s.model_copy(update={"text": invent(s.text)}) for s in item.sentences]
                 item = item.model_copy(update={"text": invent(item.text), "sentences": sentences})
-            yield item if isinstance(item, Answer) else invent(item)
+            yield invent(item) if isinstance(item, str) else item
 
 
 def invent(text: str) -> str:
@@ -129,3 +135,18 @@ def test_own_corpus_and_yaml_questions_with_hostile_markup(tmp_path: Path) -> No
     html = (tmp_path / "report.html").read_text()
     assert "<script>window" not in html and "&lt;script&gt;window" in html
     assert "<img src" not in html
+
+
+@pytest.mark.parametrize("corpus", ["news-dev", "generated"])
+def test_default_model_passes_on_the_other_development_corpora(tmp_path: Path, corpus: str) -> None:
+    """The gate covers all three corpora: the real news-dev stories (beside the checkout) and the generated ones."""
+    found = {suite.name: suite for suite in suites(tmp_path / "work")}
+    if corpus not in found:
+        pytest.skip(f"{NEWS_DEV_CORPUS} is not beside the checkout")
+    suite = found[corpus]
+    thresholds = THRESHOLDS_PATH.with_name(f"thresholds-{corpus}.toml")
+    args = ["--corpus", str(suite.corpus), "--dataset", str(suite.dataset), "--thresholds", str(thresholds)]
+    result = runner.invoke(app, ["eval", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "extractive" / "summary.json").read_text())
+    assert summary["failures"] == [] and summary["quotes_verbatim"] == 1.0

@@ -86,7 +86,10 @@ def test_citation_markers_and_verbatim_quotes() -> None:
     assert markers_resolve(answer("China buys 90 % of its exports. [1]", [good], []))
     assert not markers_resolve(answer("China buys 90 % of its exports. [2]", [good], []))
     altered = good.model_copy(update={"quote": "China buys 95 % of its exports."})
-    assert quotes_verbatim([good, altered], TEXTS) == [True, False]
+    assert quotes_verbatim([good, altered], TEXTS, {}) == [True, False]
+    card = good.model_copy(update={"kind": "metadata", "quote": "By A. Writer.", "start": 0, "end": 13})
+    assert quotes_verbatim([card], TEXTS, {"a": "By A. Writer.\nIt is dated 2024."}) == [True]
+    assert quotes_verbatim([card], TEXTS, {"a": "By B. Writer."}) == [False]
 
 
 def test_sentences_are_judged_against_what_they_cite() -> None:

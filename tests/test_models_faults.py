@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import Answer, Assistant, Settings
+from assistant import Answer, Assistant, Evidence, Settings
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.registry import resolve
 from assistant.models import ModelUnavailableError, local_model_installed
@@ -19,8 +19,9 @@ QUESTION = "What share of Mongolia's exports go to China?"
 
 def answer_with(bot: Assistant, backend: str, **overrides: object) -> tuple[list[str], Answer]:
     answerer = LLMAnswerer(bot.settings.model_copy(update=overrides), bot.retriever, backend=backend)
-    *increments, answer = list(answerer.answer_stream(QUESTION, [], answerer.prepare(QUESTION, [])))
-    assert isinstance(answer, Answer)
+    evidence, *increments, answer = list(answerer.answer_stream(QUESTION, [], answerer.prepare(QUESTION, [])))
+    assert isinstance(evidence, Evidence) and isinstance(answer, Answer)
+    assert evidence.citations == answer.evidence and evidence.citations  # the evidence stays
     return increments, answer  # type: ignore[return-value]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant import Answer, Assistant, Settings
+from assistant import Answer, Assistant, Evidence, Settings
 from assistant.cli import app
 from assistant.models import ModelUnavailableError, gguf
 from assistant.schema import Message
@@ -28,8 +28,9 @@ def local_bot(local_settings: Settings) -> Assistant:
 
 
 def test_local_answer_streams_cited_verified_sentences(local_bot: Assistant) -> None:
-    *increments, answer = list(local_bot.stream("What share of Mongolia's exports go to China?"))
-    assert isinstance(answer, Answer)
+    evidence, *increments, answer = list(local_bot.stream("What share of Mongolia's exports go to China?"))
+    assert isinstance(evidence, Evidence) and isinstance(answer, Answer)
+    assert evidence.citations == answer.evidence
     assert answer.model == "local", answer.notices
     assert "".join(increments) == answer.text  # type: ignore[arg-type]
     assert "90" in answer.text and answer.citations

@@ -9,7 +9,7 @@ from typing import Any
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant import Answer, Assistant
+from assistant import Answer, Assistant, Evidence
 from assistant.answer.base import REFUSAL
 from assistant.answer.llm import LLMAnswerer
 
@@ -21,8 +21,9 @@ INVENTED = "Mongolia's GDP grew by 7 % in 2023 thanks to Japan [1]."
 def scripted(bot: Assistant, reply: str, **overrides: Any) -> tuple[list[str], Answer]:
     answerer = LLMAnswerer(bot.settings.model_copy(update=overrides), bot.retriever, backend="openai")
     answerer._model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
-    *increments, answer = list(answerer.answer_stream(QUESTION, [], answerer.prepare(QUESTION, [])))
-    assert isinstance(answer, Answer)
+    evidence, *increments, answer = list(answerer.answer_stream(QUESTION, [], answerer.prepare(QUESTION, [])))
+    assert isinstance(evidence, Evidence) and isinstance(answer, Answer)
+    assert evidence.citations == answer.evidence
     assert "".join(increments) == answer.text  # type: ignore[arg-type]
     return increments, answer  # type: ignore[return-value]
 
@@ -54,7 +55,7 @@ def test_nothing_verified_falls_back_to_the_extractive_answer(bot: Assistant) ->
 
 def test_model_refusal_is_a_refusal(bot: Assistant) -> None:
     _, answer = scripted(bot, "The articles don't cover this.")
-    assert answer.refused and answer.text == REFUSAL and not answer.citations
+    assert answer.refused and answer.text == REFUSAL
 
 
 def test_stray_markers_and_bullets(bot: Assistant) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
-from assistant import Answer, Assistant, Settings
+from assistant import Answer, Assistant, Evidence, Settings, metadata_card
 from assistant.answer.llm import LLMAnswerer
 from assistant.judge import names, names_in, numbers
 from tests.conftest import CORPUS
@@ -43,19 +43,23 @@ def smol_bot(smollm2: ModelServer, tmp_path_factory: pytest.TempPathFactory) -> 
     return Assistant(settings)
 
 
-def collect(items: Iterator[str | Answer]) -> tuple[list[str], Answer]:
-    *increments, answer = list(items)
-    assert isinstance(answer, Answer) and all(isinstance(i, str) for i in increments)
+def collect(items: Iterator[str | Evidence | Answer]) -> tuple[list[str], Answer]:
+    """The text increments and the answer; the evidence must come first, once."""
+    evidence, *increments, answer = list(items)
+    assert isinstance(evidence, Evidence) and isinstance(answer, Answer)
+    assert all(isinstance(i, str) for i in increments)
     return increments, answer  # type: ignore[return-value]
 
 
 def assert_exact_citations(bot: Assistant, answer: Answer) -> None:
     for citation in answer.citations:
         article = bot.article(citation.article_id)
-        assert article is not None and article.text[citation.start : citation.end] == citation.quote
+        assert article is not None
+        source = article.text if citation.kind == "text" else metadata_card(article)
+        assert source[citation.start : citation.end] == citation.quote
     for sentence in answer.sentences:
-        assert sentence.verdict in {"supported", "quoted"}, sentence
-        assert sentence.citations, sentence
+        assert sentence.verdict in {"supported", "quoted", "note"}, sentence
+        assert sentence.citations or sentence.verdict == "note", sentence
 
 
 def test_streams_only_verified_sentences(smol_bot: Assistant) -> None:

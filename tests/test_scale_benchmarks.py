@@ -52,3 +52,20 @@ def test_http_benchmark_serves_concurrent_readers_without_errors(tmp_path: Path)
     assert answers and float(answers.group(1)) > 0, done.stdout
     assert "errors: 0 (goal 0)" in done.stdout, done.stdout
     assert re.search(r"server peak RSS: \d\.\d\d GiB", done.stdout), done.stdout
+
+
+def test_answering_benchmark_compares_with_the_replaced_design(tmp_path: Path) -> None:
+    """Both designs answer the same questions in one run; the evidence reaches the reader before the answer."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_answering", "--models", "extractive", "--questions", "2"],
+        cwd=REPO,
+        env=app_environment(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = re.findall(
+        r"^(replaced \(\w+\)|evidence first \(this checkout\))\s+extractive\s+evidence p50 (\d+) ms", done.stdout, re.M
+    )
+    assert [design.split()[0] for design, _ in rows] == ["replaced", "evidence"], done.stdout

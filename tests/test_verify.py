@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.answer.llm_sources import numbered_sources, render
-from assistant.answer.markers import SentenceStream, citation_numbers, split_sentences, strip_markers
+from assistant.answer.llm_sources import evidence_sources, render
+from assistant.answer.markers import SentenceStream, split_sentences
 from assistant.judge import OfflineJudge
+from assistant.text import citation_numbers, strip_markers, tidy_punctuation
 from assistant.tokens import count_tokens
 from assistant.verify import Source, Verifier
 
@@ -59,12 +60,10 @@ def verifier(bot: Assistant) -> Verifier:
     return Verifier(OfflineJudge(bot.retriever.embeddings))
 
 
-def test_supported_sentence_cites_the_exact_sentence(bot: Assistant, verifier: Verifier, sources: dict) -> None:
+def test_a_faithful_sentence_is_supported(verifier: Verifier, sources: dict) -> None:
     checked = verifier.check("China buys 90 % of Mongolia's exports, mostly coal and copper [1].", sources)
     assert checked.verdict == "supported", checked.reasons
-    [evidence] = checked.evidence
-    assert evidence.quote == EXPORTS
-    assert bot.article(evidence.meta.article_id).text[evidence.start : evidence.end] == evidence.quote  # type: ignore[union-attr]
+    assert checked.cited == [1] and checked.score is not None
 
 
 @pytest.mark.parametrize(
@@ -87,12 +86,23 @@ def test_missing_or_unknown_citations(verifier: Verifier, sources: dict) -> None
     assert "[7]" in checked.reasons[0]
 
 
-def test_sources_fit_the_budget_by_trimming_the_longest(bot: Assistant) -> None:
-    passages = bot.retriever.passages("What share of Mongolia's exports go to China?")
-    full = sum(count_tokens(p.chunk.text) for p in passages)
-    sources = numbered_sources(passages, full // 2, "cl100k_base")
-    assert sum(count_tokens(s.text) for s in sources.values()) <= full // 2
-    for number, source in sources.items():
-        chunk = passages[number - 1].chunk
-        assert chunk.text.startswith(source.text) and source.start == chunk.start
-    assert render(sources).startswith(f"[1] {passages[0].meta.title}")
+def test_the_model_reads_evidence_sentences_within_the_budget(bot: Assistant) -> None:
+    answer = bot.ask("What share of Mongolia's exports go to China?")
+    best = answer.evidence[0]
+    other = best.model_copy(update={"number": best.number + 1, "quote": "Russia supplies most of its fuel."})
+    evidence = [best, other]
+    metas = {meta.article_id: meta for meta in bot.articles()}
+    everything = evidence_sources(evidence, metas, 10_000, "cl100k_base")
+    assert [s.text for s in everything.values()] == [c.quote for c in evidence]
+    first_only = evidence_sources(evidence, metas, count_tokens(render(everything, evidence)) - 5, "cl100k_base")
+    assert list(first_only) == [best.number]  # the best first, the rest as the budget allows
+    rendered = render(everything, evidence)
+    assert rendered.startswith(f"[{best.number}] (Asia Times") and "90 %" in rendered
+
+
+def test_marker_removal_leaves_no_doubled_or_dangling_punctuation() -> None:
+    assert strip_markers("The Dialogue is held monthly, according to sources,, and [1][2].") == (
+        "The Dialogue is held monthly, according to sources."
+    )
+    assert tidy_punctuation("It rose , to 5 % ;.") == "It rose, to 5 %."
+    assert tidy_punctuation("Prices rose 5 %.") == "Prices rose 5 %."
