@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from assistant.text import NUMBER_WORDS, keywords, words
+from assistant.text import NUMBER_WORDS, keywords, stem, words
 
 
 class AnswerKind(StrEnum):
@@ -207,6 +207,19 @@ def answer_kind(question: str) -> AnswerKind:
     return min(found)[1] if found else AnswerKind.OTHER
 
 
+_COUNTED = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?([^\W\d_]+)", re.IGNORECASE)
+_COUNT_WINDOW = 3  # words between a number and what it counts ("41 snow leopards", "2 million tonnes of")
+
+
+def _counts(counted: str, sentence: str) -> bool:
+    found = words(sentence)
+    return any(
+        (_DIGITS.fullmatch(word) or _NUMBER_WORD.fullmatch(word))
+        and any(stem(w) == counted for w in found[index + 1 : index + 2 + _COUNT_WINDOW])
+        for index, word in enumerate(found)
+    )
+
+
 def amount_unit(question: str) -> str | None:
     """The unit an amount question asks for ("how old" -> age, "how much ... cost" -> money), if it says."""
     return next((unit for unit, cue in _UNIT_CUES if cue.search(question)), None)
@@ -238,6 +251,9 @@ def states_kind(kind: AnswerKind, sentence: str, question: str = "") -> bool:
         unit = amount_unit(question)
         if unit is not None:
             return bool(_UNIT_STATED[unit].search(sentence))
+        counted = _COUNTED.search(question)
+        if counted:  # "how many tonnes": a number with that word ("nine goals", "2,000 tonnes")
+            return _counts(stem(counted.group(1).casefold()), sentence)
         asked = set(_DIGITS.findall(question))
         return bool(set(_DIGITS.findall(sentence)) - asked) or bool(_NUMBER_WORD.search(sentence))
     if kind is AnswerKind.DATE:

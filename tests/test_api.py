@@ -15,7 +15,7 @@ from assistant.cite import metadata_card
 from ui.server import create_app
 
 ANSWERABLE = "What does Russia supply to Mongolia?"
-OUT_OF_SCOPE = "What is Mongolia's GDP?"
+OUT_OF_SCOPE = "What is the capital of France?"
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ def test_ingest_then_ask_with_sources(tmp_path: Path) -> None:
 
 def test_ask_json(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
-    result = runner.invoke(app, ["ask", "--json", "What is Mongolia's GDP?"])
+    result = runner.invoke(app, ["ask", "--json", "What is the capital of France?"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["refused"] is True and data["citations"] == [] and data["evidence"] == []

@@ -118,7 +118,7 @@ def test_own_corpus_and_yaml_questions_with_hostile_markup(tmp_path: Path) -> No
         "- id: leopards\n  category: single_fact\n  question: How many snow leopards did the rangers count?\n"
         "  answerable: true\n  key_facts: ['41']\n  forbidden: [no snow leopards]\n"
         "  gold: [{article_id: gobi-snow-leopards, quote: counted 41 snow leopards}]\n"
-        "- id: gdp\n  category: unanswerable\n  question: What is Mongolia's GDP?\n  answerable: false\n"
+        "- id: gdp\n  category: unanswerable\n  question: What is the capital of France?\n  answerable: false\n"
     )
     corpus = Path(__file__).parent / "data" / "hostile"
     result = runner.invoke(app, ["eval", "--dataset", str(dataset), "--corpus", str(corpus), "--out", str(tmp_path)])

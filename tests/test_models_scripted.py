@@ -35,7 +35,7 @@ def test_invented_sentence_is_removed_and_the_reader_told(bot: Assistant) -> Non
     assert "90 %" in answer.text and "GDP" not in answer.text and answer.text.endswith("[1].")
     assert [s.verdict for s in answer.sentences] == ["supported"]
     assert any("1 sentence(s)" in n and "removed" in n for n in answer.notices)
-    [citation] = answer.citations
+    [citation] = [c for c in answer.citations if c.number in answer.sentences[0].citations]
     article = bot.article(citation.article_id)
     assert article is not None and article.text[citation.start : citation.end] == citation.quote
     assert "90 %" in citation.quote

@@ -245,7 +245,7 @@ def test_app_marks_refusals_and_keeps_the_conversation_until_cleared(servers: Se
     page = watched.page
     page.goto(servers.app + "/")
     box = page.locator("#question textarea")
-    box.fill("What is Mongolia's GDP?")
+    box.fill("What is the capital of France?")
     box.press("Enter")
     refusal = page.locator("#chat .answer-refused")
     expect(refusal.locator(".answer-label")).to_have_text("Not in the articles")

@@ -25,6 +25,7 @@ from assistant.settings import Settings
 from assistant.text import numbers
 
 EVIDENCE_CONSIDERED = 3  # the sentences the refusal model reads as "the evidence"
+COVERAGE_GAP = 0.25  # two sentences about the same point cover about as much of the question
 
 
 @dataclass
@@ -189,13 +190,11 @@ def _find_conflict(
 ) -> tuple[Candidate, Candidate] | None:
     """A strong sentence that disagrees with the best one on the very point asked.
 
-    Read narrowly, to avoid crying wolf: both sentences must cover the question's words as well as
-    each other, and either give different values for an amount or date asked about, or one calls
+    Read narrowly, to avoid crying wolf: either both give values for an amount or date asked about,
+    cover the question's words about as well as each other and share no value, or one calls
     something a first ever while the other dates an earlier one ("first time" / "first since 2019")."""
     for other in ranked[1 : EVIDENCE_CONSIDERED + 1]:
         if other.score < top.score - margin or other.kind != "text" or top.kind != "text":
-            continue
-        if min(other.coverage, top.coverage) < max(other.coverage, top.coverage) - 0.25:
             continue
         if _values_differ(analysis, top, other) or _first_ever_disputed(top.visible, other.visible):
             same_article = top.meta.article_id == other.meta.article_id
@@ -206,6 +205,8 @@ def _find_conflict(
 def _values_differ(analysis: QuestionAnalysis, one: Candidate, other: Candidate) -> bool:
     if analysis.kind not in (AnswerKind.AMOUNT, AnswerKind.DATE) or not (one.states_kind and other.states_kind):
         return False
+    if abs(one.coverage - other.coverage) > COVERAGE_GAP:
+        return False  # one of them is about something else
     values, other_values = numbers(one.visible), numbers(other.visible)
     return bool(values and other_values and not values & other_values)
 
