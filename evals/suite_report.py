@@ -66,7 +66,8 @@ def main() -> None:
             for suite, split, summary in rows
             if summary.model == model
         ]
-        (args.out / f"{model}{'-' + args.split if args.split else ''}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        name = f"{model}-{args.split}" if args.split else model
+        (args.out / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

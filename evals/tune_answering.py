@@ -31,7 +31,7 @@ RANKING = {
     "missing_kind_penalty": 0.2,
     "follow_up_weight": 0.5,
     "already_said_penalty": 0.15,
-    "evidence_margin": 0.15,
+    "evidence_margin": 0.2,
     "duplicate_similarity": 0.85,
 }
 MAX_WRONG_REFUSALS = 0.05

@@ -1,18 +1,22 @@
-"""The offline judge on the real packaged MiniLM: clear cases, and its accuracy on the held-out claims."""
+"""The offline judge on the real packaged MiniLM: clear cases, its weights file, and its held-out accuracy."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from assistant.embeddings import load_embeddings
-from assistant.judge import OfflineJudge
+from assistant.judge import WEIGHTS_PATH, OfflineJudge, load_model, missing_names, read
 from evals.dataset import load_claims
+from evals.judge_sets import NEWS_DEV_CLAIMS
 from evals.judges import judge_accuracy
 
 PASSAGE = (
     "And China is the destination for 90 % of Mongolia’s exports, primarily coal and copper. "
     "Additionally, Russia retains 50 % ownership in several important infrastructure and mining projects in Mongolia."
 )
+LOWER_CASED = "and china is the destination for 90 % of mongolia 's exports , primarily coal and copper ."
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +48,37 @@ def test_rejects_changed_numbers_swapped_names_and_unrelated_claims(
     assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
 
 
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [
+        # who did what to whom, the other way round
+        ("Mongolia is the destination for 90 % of China's exports, primarily coal and copper.", "reads like"),
+        ("Mongolia retains 50 % ownership in several mining projects in Russia.", "reads like"),
+        # a flipped negation
+        ("China is not the destination for Mongolia's exports.", "negation differs"),
+        ("Russia does not retain any ownership in Mongolian mining projects.", "negation differs"),
+    ],
+)
+def test_rejects_role_swaps_and_negation_flips(judge: OfflineJudge, claim: str, reason: str) -> None:
+    verdict = judge.judge(claim, [PASSAGE])
+    assert not verdict.supported, verdict
+    assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
+
+
+def test_lower_cased_passages_hold_names_in_any_case(judge: OfflineJudge) -> None:
+    """Tokenised, lower-cased news text: a claim written in ordinary case is judged on what it says."""
+    faithful = "China takes 90 % of Mongolia's exports, which are mainly coal and copper."
+    assert judge.judge(faithful, [LOWER_CASED]).supported
+    assert not judge.judge("China takes 80 % of Mongolia's exports.", [LOWER_CASED]).supported
+    assert not judge.judge("Japan takes 90 % of Mongolia's exports.", [LOWER_CASED]).supported
+
+
+def test_names_match_by_acronym_and_adjective_without_an_alias_table() -> None:
+    passages = read("The United States and the EU sent aid; Belgian clubs made offers; Hernandez scored.")
+    assert missing_names("The US and the European Union sent aid to Belgium; Hernández scored.", passages) == []
+    assert missing_names("Japan and the UN sent aid.", passages) == ["japan", "un"]
+
+
 def test_union_of_passages_supports_a_claim_that_spans_them(judge: OfflineJudge) -> None:
     first, second = PASSAGE.split(" Additionally, ")
     claim = "China takes 90 % of Mongolia's exports, and Russia retains 50 % ownership in several projects there."
@@ -57,9 +92,23 @@ def test_no_passage_supports_nothing_and_an_empty_claim_needs_nothing(judge: Off
     assert judge.judge(" [1] ", [PASSAGE]).supported
 
 
+def test_the_weights_file_names_what_it_was_fitted_on() -> None:
+    """Fitted numbers are data written by `python -m evals.tune_judge`, with the tuning parts named beside them."""
+    saved = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    model = load_model()
+    assert saved["fitted_on"] and all("pairs" in part for part in saved["fitted_on"])
+    assert {part.split(":")[0] for part in saved["fitted_on"]} == {"claims", "news-dev", "wice-dev"}
+    assert not any("heldout" in part for part in saved["fitted_on"])
+    assert len(model.features) == len(model.weights) and 0 < model.threshold < 1
+
+
 @pytest.mark.slow
 def test_heldout_balanced_accuracy(judge: OfflineJudge) -> None:
-    """The committed weights generalise: the held-out split was never used to fit them (dev 0.83, held-out 0.79)."""
-    accuracy = judge_accuracy(judge, load_claims())
-    assert accuracy.heldout_pairs >= 70
-    assert accuracy.heldout >= 0.74 and accuracy.dev >= 0.74
+    """The fitted weights generalise: the held-out parts were never used to fit or choose them (claims: dev
+    0.76, held-out 0.75; news-dev: 0.87, 0.84). Without the alias table the claims held out fell from 0.80."""
+    claims = judge_accuracy(judge, load_claims())
+    assert claims.heldout_pairs >= 70
+    assert claims.heldout >= 0.74 and claims.dev >= 0.74
+    news = judge_accuracy(judge, load_claims(NEWS_DEV_CLAIMS))
+    assert news.heldout_pairs >= 70
+    assert news.heldout >= 0.78 and news.dev >= 0.78

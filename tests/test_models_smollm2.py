@@ -14,7 +14,8 @@ from langchain_core.callbacks import BaseCallbackHandler
 
 from assistant import Answer, Assistant, Evidence, Settings, metadata_card
 from assistant.answer.llm import LLMAnswerer
-from assistant.judge import names, names_in, numbers
+from assistant.judge import names, names_in
+from assistant.text import numbers
 from tests.conftest import CORPUS
 from tests.llm_servers import ModelServer, smollm2_path
 
