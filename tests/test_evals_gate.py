@@ -47,7 +47,12 @@ class WrongPassageAnswerer(ExtractiveAnswerer):
                         None,
                     )  # fmt: skip
                     if chunk:
-                        update = {"article_id": chunk.article_id, "quote": chunk.text, "start": chunk.start}
+                        update = {
+                            "article_id": chunk.article_id,
+                            "quote": chunk.text,
+                            "start": chunk.start,
+                            "kind": "text",
+                        }
                         cited = cited.model_copy(update=update | {"end": chunk.end})
                     citations.append(cited)
                 item = item.model_copy(update={"citations": citations})
