@@ -26,6 +26,7 @@ from assistant.text import numbers
 
 EVIDENCE_CONSIDERED = 3  # the sentences the refusal model reads as "the evidence"
 COVERAGE_GAP = 0.25  # two sentences about the same point cover about as much of the question
+MIN_CONFLICT_COVERAGE = 0.5  # ...and at least half of its words: values of other things are no disagreement
 
 
 @dataclass
@@ -205,7 +206,7 @@ def _find_conflict(
 def _values_differ(analysis: QuestionAnalysis, one: Candidate, other: Candidate) -> bool:
     if analysis.kind not in (AnswerKind.AMOUNT, AnswerKind.DATE) or not (one.states_kind and other.states_kind):
         return False
-    if abs(one.coverage - other.coverage) > COVERAGE_GAP:
+    if min(one.coverage, other.coverage) < MIN_CONFLICT_COVERAGE or abs(one.coverage - other.coverage) > COVERAGE_GAP:
         return False  # one of them is about something else
     values, other_values = numbers(one.visible), numbers(other.visible)
     return bool(values and other_values and not values & other_values)
