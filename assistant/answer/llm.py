@@ -159,11 +159,13 @@ class LLMAnswerer(Answerer):
             if failed:
                 notices[0] += " The answer may be incomplete."
             yield self._answer(draft, thoughts, refused=False, notices=notices)
-        elif draft.refusals and not failed and not draft.sentences:
-            yield draft.show(REFUSAL)
-            yield self._answer(draft, thoughts, refused=True, notices=[])
         else:
-            if not failed:
+            # The evidence was judged to answer (else no model would have been asked); on held-out
+            # questions the model's own "the articles don't say" was no better than chance, so the
+            # quotes are shown rather than a refusal.
+            if draft.refusals and not failed:
+                notices.append(f"The {self.name} model found no answer in the evidence.")
+            elif not failed:
                 notices.append("No sentence of the model's answer could be verified against the evidence.")
             notices.append("Showing quotes from the articles instead.")
             for quote in self._fallback.quote_sentences(assessment, draft.book):
