@@ -53,11 +53,3 @@ class AnsweringParams(BaseModel):
 @lru_cache(maxsize=4)
 def load_params(path: Path = PARAMS_PATH) -> AnsweringParams:
     return AnsweringParams.model_validate(json.loads(path.read_text(encoding="utf-8")))
-
-
-def coverage(wanted: set[str] | frozenset[str], found: set[str], weight: dict[str, float] | None = None) -> float:
-    """Share of `wanted` in `found`, each word counted by its weight (1 when none is given)."""
-    if not wanted:
-        return 1.0
-    weights = {w: (weight or {}).get(w, 1.0) for w in wanted}
-    return sum(v for w, v in weights.items() if w in found) / sum(weights.values())
