@@ -127,9 +127,14 @@ def serve(
     serve_app(host, port)
 
 
-@app.command("eval")
+eval_app = typer.Typer(help="Measure the answers (`assistant eval`), or generate a question set for a corpus.")
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.callback(invoke_without_command=True)
 @friendly_errors
 def eval_command(
+    ctx: typer.Context,
     model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to evaluate; repeat.")] = None,
     dataset: Annotated[Path | None, typer.Option(help="Questions, JSONL or YAML (evals/README.md).")] = None,
     judge: Annotated[str, typer.Option(help="Who decides support: offline, llm (local) or llm:<model>.")] = "offline",
@@ -141,6 +146,8 @@ def eval_command(
     ] = "all",
 ) -> None:
     """Measure faithfulness, citations, retrieval and refusals; exit 1 when a model falls below the thresholds."""
+    if ctx.invoked_subcommand is not None:
+        return  # `assistant eval generate ...`: the subcommand runs instead
     from assistant.settings import bundled_corpus_dir
     from evals.cli import DEFAULT_OUT, run_command  # the eval suite loads only for this command
     from evals.dataset import DEV_PATH
@@ -157,6 +164,29 @@ def eval_command(
         split=split,
     )
     raise typer.Exit(code)
+
+
+@eval_app.command("generate")
+@friendly_errors
+def eval_generate(
+    corpus: Annotated[Path, typer.Option(help="Folder of articles to write questions about.")],
+    count: Annotated[int, typer.Option(min=1, help="How many questions to accept.")] = 50,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Who words the questions: local (default), openai, ollama or rules.")
+    ] = "local",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="JSONL to write; default: evals/results/latest/generated/<corpus>.jsonl"),
+    ] = None,
+    check_answerer: Annotated[
+        bool, typer.Option(help="Check that the extractive answerer refuses the unanswerable questions.")
+    ] = True,
+) -> None:
+    """Write a checked question set for a corpus (facts, two facts, unanswerable, false premise, follow-up),
+    with an HTML page to review it. The local model words them where installed, else rules do."""
+    from evals.generate import generate_command  # the eval suite loads only for this command
+
+    raise typer.Exit(generate_command(corpus, count, model, out_file, check_answerer, out))
 
 
 def stream_answer(bot: Assistant, question: str, history: list[Message]) -> Answer:
