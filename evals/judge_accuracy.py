@@ -1,14 +1,14 @@
-"""Measure a judge's balanced accuracy on the labelled sets; with an LLM judge, also its combinations.
+"""Measure a judge's balanced accuracy on every labelled set and save it for the reports to show.
 
     python -m evals.judge_accuracy                          # the offline judge, every set and part
     python -m evals.judge_accuracy --judge llm --limit 10   # and the local model, 10 + 10 pairs per part
 
 The offline judge is measured on every set of `evals/judge_sets.py` (the project's claims, the
 news-dev claims, WiCE-dev), tuning and held-out parts alike, with its cost per claim once the
-sentences are embedded. An LLM judge reads the project's claims only, because the local model
-needs seconds per claim; `--limit N` takes the first N supported and the first N unsupported pairs
-of each part (file order). Its figures are saved to `evals/results/judges/llm-<model>.json`, which
-every report then shows next to the offline judge's.
+sentences are embedded. An LLM judge needs seconds per claim, so `--limit N` takes the first N
+supported and the first N unsupported pairs of each part (file order), on every set. The figures
+go to `evals/results/judges/<judge>.json` with the date and a fingerprint of the judging code;
+every eval report reads them from there.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ from sklearn.metrics import balanced_accuracy_score
 
 from assistant import Settings
 from assistant.embeddings import load_embeddings
-from assistant.judge import OfflineJudge
+from assistant.judge import JudgeVerdict, OfflineJudge
 from assistant.models import chat_model
-from evals.dataset import CLAIMS_PATH
-from evals.judge_sets import Case, SavedVectors, claims_set, labelled_sets
-from evals.judges import MEASURED, JudgeAccuracy
+from evals.judge_sets import Case, Part, SavedVectors, labelled_sets
+from evals.judges import SetAccuracy, judge_name, measure, save_measured
 from evals.llm_judge import LLMJudge
 
 
@@ -32,16 +31,31 @@ def balanced(labels: list[bool], verdicts: list[bool]) -> float:
     return float(balanced_accuracy_score(labels, verdicts))
 
 
-def offline_report(judge: OfflineJudge) -> None:
+def offline_report(judge: OfflineJudge) -> list[SetAccuracy]:
     """One line per set and part: pairs, balanced accuracy, and milliseconds per claim once embedded."""
+    measured = []
     for labelled in labelled_sets():
-        for part, cases in labelled.parts.items():
-            judge.prefetch([(c.claim, list(c.passages)) for c in cases])
-            started = time.perf_counter()
-            says = [judge.judge(c.claim, list(c.passages)).supported for c in cases]
-            ms = 1000 * (time.perf_counter() - started) / len(cases)
-            accuracy = balanced([c.supported for c in cases], says)
-            print(f"{labelled.name:9s} {part:8s} {len(cases):5d} pairs offline judge {accuracy:.3f} {ms:.1f} ms/claim")
+        started = time.perf_counter()
+        result = measure(judge, labelled)
+        ms = 1000 * (time.perf_counter() - started) / sum(map(len, labelled.parts.values()))
+        for part in ("tune", "heldout"):
+            figure = getattr(result, part)
+            print(f"{labelled.name:9s} {part:8s} {figure.pairs:5d} pairs offline judge {figure.balanced_accuracy:.3f}")
+        print(f"{labelled.name:9s} {ms:.1f} ms/claim (embedding included when not cached)")
+        measured.append(result)
+    return measured
+
+
+class VerifyStep:
+    """The LLM judge's verify step alone: a labelled claim is already one claim, and splitting it
+    first would about triple the cost (seconds per call on a CPU)."""
+
+    def __init__(self, llm: LLMJudge) -> None:
+        self.llm = llm
+
+    def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
+        supported = self.llm.verify(claim, passages)
+        return JudgeVerdict(supported=supported, score=float(supported), reasons=[])
 
 
 def limited(cases: list[Case], limit: int) -> list[Case]:
@@ -58,31 +72,28 @@ def main(argv: list[str] | None = None) -> None:
 
     embeddings = load_embeddings()
     offline = OfflineJudge(embeddings, SavedVectors(embeddings))
-    offline_report(offline)
     if args.judge == "offline":
+        print("saved", save_measured("offline", offline_report(offline)))
         return
-    backend = args.judge.partition(":")[2] or "local"
-    llm = LLMJudge(chat_model(backend, Settings()), backend)
-    claims = claims_set("claims", CLAIMS_PATH)
-    scores, sizes = {}, {}
-    for part, cases in claims.parts.items():
-        rows = limited(cases, args.limit)
-        labels = [c.supported for c in rows]
-        offline_says = [offline.judge(c.claim, list(c.passages)).supported for c in rows]
+    name = judge_name(args.judge)
+    llm = VerifyStep(LLMJudge(chat_model(name.partition(":")[2], Settings()), name))
+    measured = []
+    for labelled in labelled_sets():
+        sample: dict[Part, list[Case]] = {part: limited(cases, args.limit) for part, cases in labelled.parts.items()}
         started = time.perf_counter()
-        llm_says = [llm.verify(c.claim, list(c.passages)) for c in rows]
-        seconds = (time.perf_counter() - started) / max(len(rows), 1)
-        both = [a and b for a, b in zip(offline_says, llm_says, strict=True)]
-        either = [a or b for a, b in zip(offline_says, llm_says, strict=True)]
-        print(f"claims {part}: {len(rows)} pairs, offline judge {balanced(labels, offline_says):.3f}")
-        print(f"  llm:{backend} {balanced(labels, llm_says):.3f} ({seconds:.1f} s per claim)")
-        print(f"  both must agree {balanced(labels, both):.3f}, either suffices {balanced(labels, either):.3f}")
-        scores[part], sizes[part] = balanced(labels, llm_says), len(rows)
-    MEASURED.mkdir(parents=True, exist_ok=True)
-    accuracy = JudgeAccuracy(
-        dev=scores["tune"], heldout=scores["heldout"], dev_pairs=sizes["tune"], heldout_pairs=sizes["heldout"]
-    )
-    (MEASURED / f"llm-{backend}.json").write_text(accuracy.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        result = measure(llm, labelled, sample)
+        seconds = (time.perf_counter() - started) / max(sum(map(len, sample.values())), 1)
+        offline_figures = measure(offline, labelled, sample)
+        for part in ("tune", "heldout"):
+            mine, theirs = getattr(result, part), getattr(offline_figures, part)
+            print(
+                f"{labelled.name} {part}: {mine.pairs} pairs, {name} {mine.balanced_accuracy:.3f}, "
+                f"offline judge {theirs.balanced_accuracy:.3f} on the same pairs"
+            )
+        print(f"  {seconds:.1f} s per claim")
+        measured.append(result)
+    limit = f" --limit {args.limit}" if args.limit else ""
+    print("saved", save_measured(name, measured, f" --judge {args.judge}{limit} (verify step only)"))
 
 
 if __name__ == "__main__":

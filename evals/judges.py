@@ -1,80 +1,208 @@
-"""The judges an eval can use, and their measured accuracy on the labelled claims.
+"""The judges an eval can use, which judge grades each model, and how accurate each judge is.
 
-Every run measures the offline judge on the claims set (dev and held-out splits, a few seconds),
-so each report says how far its faithfulness figures can be trusted.
+A language model's sentences (`local`, `openai`, `ollama`) are filtered by the offline judge before
+anyone sees them, so the offline judge's faithfulness figure for such a model grades its own filter:
+near 100 % by construction. `auto` (the default) grades those models with the LLM judge when the
+local model is installed, and everything else with the offline judge; when no model can judge, the
+offline judge grades them and the report says the figure is circular.
+
+Every judge carries its balanced accuracy on each labelled set (`evals/judge_sets.py`), read from
+`results/judges/<judge>.json` (written by `python -m evals.judge_accuracy`) so a report costs no
+judging of its own. Each file holds a fingerprint of the code that judged; when the offline judge
+changed since, the two sets in this repository are measured again (seconds) and WiCE is marked stale.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
+import hashlib
 from pathlib import Path
 
 from pydantic import BaseModel
 from sklearn.metrics import balanced_accuracy_score
 
-from assistant import Assistant
+import assistant.judge
+import assistant.text
+from assistant import Settings
+from assistant.answer.llm import LLMAnswerer
+from assistant.answer.registry import ANSWERERS, resolve
 from assistant.embeddings import load_embeddings
 from assistant.judge import OfflineJudge
-from assistant.models import BACKENDS, chat_model
-from evals.dataset import CLAIMS_PATH, LabelledClaim, load_claims
-from evals.llm_judge import LLMJudge
+from assistant.models import BACKENDS, chat_model, local_model_installed
+from evals.dataset import CLAIMS_PATH
+from evals.judge_sets import NEWS_DEV_CLAIMS, Case, LabelledSet, Part, claims_set
+from evals.llm_judge import PROMPTS, LLMJudge
 from evals.metrics import Judge
 
-JUDGES = ("offline", "llm", "llm:<model>")
-# Accuracy of the slow judges, measured by `python -m evals.judge_accuracy` and read by every report.
+JUDGES = ("auto", "offline", "llm", "llm:<model>")
 MEASURED = Path(__file__).parent / "results" / "judges"
+SET_NAMES = ("claims", "news-dev", "wice-dev")
+MEASURE_COMMAND = "python -m evals.judge_accuracy"
+CIRCULAR = (
+    "circular: these sentences were already filtered by this judge, which removed the ones it found "
+    "unsupported, so its faithfulness figure is near 100 % by construction (install the local model, "
+    "or pass --judge llm:<model>, for an independent grade)"
+)
+SELF_GRADED = (
+    "the answering model grades its own sentences: a different check from the offline judge that "
+    "filtered them, but not an independent one"
+)
 
 
-class JudgeAccuracy(BaseModel):
-    """Balanced accuracy (mean of the recall on supported and on unsupported claims) per split."""
+class PartAccuracy(BaseModel):
+    """Balanced accuracy (mean recall on supported and on unsupported pairs) on one part of a set."""
 
-    dev: float
-    heldout: float
-    dev_pairs: int
-    heldout_pairs: int
+    balanced_accuracy: float
+    pairs: int
 
 
-class JudgeInfo(BaseModel):
+class SetAccuracy(BaseModel):
+    """A judge on one labelled set, tuning and held-out parts apart; `None` where it was not measured."""
+
+    labelled_set: str
+    tune: PartAccuracy | None = None
+    heldout: PartAccuracy | None = None
+    measured: str = "not measured"
+    stale: bool = False  # the judge's code or weights changed after this was measured
+
+
+class JudgeCard(BaseModel):
+    """A judge used in a run, with its accuracy on every labelled set (in `SET_NAMES` order)."""
+
     name: str
-    offline_accuracy: JudgeAccuracy
-    accuracy: JudgeAccuracy | None = None  # the judge in use, when it is not the offline one and was measured
+    accuracy: list[SetAccuracy]
+
+    def heldout_summary(self) -> str:
+        """'claims 0.75 (76), news-dev 0.84 (76), wice-dev not measured': what a judge-based figure sits beside."""
+        parts = []
+        for item in self.accuracy:
+            part = item.heldout
+            figure = f"{part.balanced_accuracy:.2f} ({part.pairs})" if part else "not measured"
+            parts.append(f"{item.labelled_set} {figure}{' stale' if part and item.stale else ''}")
+        return ", ".join(parts)
 
 
-def judge_accuracy(judge: Judge, claims: list[LabelledClaim]) -> JudgeAccuracy:
-    if isinstance(judge, OfflineJudge):
-        judge.prefetch([(c.claim, [c.passage]) for c in claims])
-    verdicts = [judge.judge(c.claim, [c.passage]).supported for c in claims]
-    scores = {}
-    for split in ("dev", "heldout"):
-        pairs = [(c.supported, v) for c, v in zip(claims, verdicts, strict=True) if c.split == split]
-        scores[split] = float(balanced_accuracy_score(*zip(*pairs, strict=True))) if pairs else 0.0
-    return JudgeAccuracy(
-        dev=scores["dev"],
-        heldout=scores["heldout"],
-        dev_pairs=sum(c.split == "dev" for c in claims),
-        heldout_pairs=sum(c.split == "heldout" for c in claims),
+class Grading(BaseModel):
+    """Who graded one model's sentences, who filtered them before, and why the grade may not be independent."""
+
+    judge: str
+    filtered_by: str | None = None
+    warning: str | None = None
+
+
+class MeasuredJudge(BaseModel):
+    """The file `python -m evals.judge_accuracy` writes for one judge."""
+
+    judge: str
+    measured_on: str
+    command: str
+    fingerprint: str
+    sets: list[SetAccuracy]
+
+
+def judge_name(requested: str) -> str:
+    """'llm' is the local model; anything else must be offline or llm:<a backend>."""
+    if requested == "llm":
+        return "llm:local"
+    if requested == "offline" or (requested.startswith("llm:") and requested[4:] in BACKENDS):
+        return requested
+    if requested.startswith("llm:"):
+        raise ValueError(f"Unknown judge model {requested[4:]!r}. Choose one of: {', '.join(BACKENDS)}.")
+    raise ValueError(f"Unknown judge {requested!r}. Choose one of: {', '.join(JUDGES)}.")
+
+
+def filtered_by_offline_judge(model: str) -> bool:
+    """True for answerers whose sentences pass the offline judge before they are shown (the language models)."""
+    factory = ANSWERERS.get(resolve(model))
+    target = getattr(factory, "func", factory)  # the backends register as partial(LLMAnswerer, backend=...)
+    return isinstance(target, type) and issubclass(target, LLMAnswerer)
+
+
+def grading(requested: str, model: str) -> Grading:
+    """The judge for `model`'s faithfulness: `auto` avoids grading a filter with itself where a model can judge."""
+    filtered_by = "offline" if filtered_by_offline_judge(model) else None
+    if requested == "auto":
+        name = "llm:local" if filtered_by and local_model_installed() else "offline"
+    else:
+        name = judge_name(requested)
+    if filtered_by == name:
+        return Grading(judge=name, filtered_by=filtered_by, warning=CIRCULAR)
+    if name == f"llm:{resolve(model)}":
+        return Grading(judge=name, filtered_by=filtered_by, warning=SELF_GRADED)
+    return Grading(judge=name, filtered_by=filtered_by)
+
+
+def make_judge(name: str, settings: Settings) -> Judge:
+    """A judge by its full name (`offline` or `llm:<backend>`, as `judge_name` returns)."""
+    if name == "offline":
+        return OfflineJudge(load_embeddings(settings.embedding_model_path, settings.embedding_batch_size))
+    backend = judge_name(name).partition(":")[2]
+    return LLMJudge(chat_model(backend, settings), name=name, retries=settings.llm_retries)
+
+
+def fingerprint(judge: str) -> str:
+    """A hash of what decides the judge's verdicts: its code and weights (offline) or its code and prompts."""
+    if judge == "offline":
+        files = [Path(assistant.judge.__file__), assistant.judge.WEIGHTS_PATH, Path(assistant.text.__file__)]
+    else:
+        files = [Path(__file__).with_name("llm_judge.py"), *sorted(PROMPTS.glob("judge_*.txt"))]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def measured_path(judge: str) -> Path:
+    return MEASURED / f"{judge.replace(':', '-')}.json"
+
+
+def load_measured(judge: str) -> MeasuredJudge | None:
+    path = measured_path(judge)
+    return MeasuredJudge.model_validate_json(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def save_measured(judge: str, sets: list[SetAccuracy], note: str = "") -> Path:
+    """Record a judge's accuracies with today's date and the fingerprint of the code that produced them."""
+    today = datetime.date.today().isoformat()
+    stamped = [s.model_copy(update={"measured": f"{today}, {MEASURE_COMMAND}{note}", "stale": False}) for s in sets]
+    record = MeasuredJudge(
+        judge=judge, measured_on=today, command=MEASURE_COMMAND + note, fingerprint=fingerprint(judge), sets=stamped
     )
+    MEASURED.mkdir(parents=True, exist_ok=True)
+    path = measured_path(judge)
+    path.write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def measure(judge: Judge, labelled: LabelledSet, cases: dict[Part, list[Case]] | None = None) -> SetAccuracy:
+    """Balanced accuracy per part; `cases` replaces the set's parts (a sample, for slow judges)."""
+    parts = cases if cases is not None else labelled.parts
+    if isinstance(judge, OfflineJudge):
+        judge.prefetch([(c.claim, list(c.passages)) for part in parts.values() for c in part])
+    scores = {}
+    for part, rows in parts.items():
+        if rows:
+            says = [judge.judge(c.claim, list(c.passages)).supported for c in rows]
+            accuracy = float(balanced_accuracy_score([c.supported for c in rows], says))
+            scores[part] = PartAccuracy(balanced_accuracy=accuracy, pairs=len(rows))
+    return SetAccuracy(labelled_set=labelled.name, measured="this run", **scores)
+
+
+def judge_card(name: str, settings: Settings) -> JudgeCard:
+    """The judge's accuracy on every labelled set: measured files where current, else what can be redone now."""
+    record = load_measured(name)
+    current = record is not None and record.fingerprint == fingerprint(name)
+    found = {s.labelled_set: s.model_copy(update={"stale": not current}) for s in (record.sets if record else [])}
+    if name == "offline" and not current:
+        found |= {s.labelled_set: s for s in _offline_now(settings.embedding_model_path, fingerprint(name))}
+    return JudgeCard(name=name, accuracy=[found.get(n, SetAccuracy(labelled_set=n)) for n in SET_NAMES])
 
 
 @functools.cache
-def offline_accuracy(claims_path: Path, mtime_ns: int, model_path: Path | None) -> JudgeAccuracy:
-    """Measured once per process and claims file: the judge's code cannot change under a running process."""
-    return judge_accuracy(OfflineJudge(load_embeddings(model_path)), load_claims(claims_path))
-
-
-def make_judge(name: str, bot: Assistant) -> tuple[Judge, JudgeInfo]:
-    settings = bot.settings
-    offline = OfflineJudge(load_embeddings(settings.embedding_model_path, settings.embedding_batch_size))
-    accuracy = offline_accuracy(CLAIMS_PATH, CLAIMS_PATH.stat().st_mtime_ns, settings.embedding_model_path)
-    info = JudgeInfo(name=name, offline_accuracy=accuracy)
-    if name == "offline":
-        return offline, info
-    if name == "llm" or name.startswith("llm:"):
-        backend = name.partition(":")[2] or "local"
-        if backend not in BACKENDS:
-            raise ValueError(f"Unknown judge model {backend!r}. Choose one of: {', '.join(BACKENDS)}.")
-        measured = MEASURED / f"llm-{backend}.json"
-        if measured.is_file():
-            info.accuracy = JudgeAccuracy.model_validate_json(measured.read_text(encoding="utf-8"))
-        return LLMJudge(chat_model(backend, settings), name=f"llm:{backend}", retries=settings.llm_retries), info
-    raise ValueError(f"Unknown judge {name!r}. Choose one of: {', '.join(JUDGES)}.")
+def _offline_now(model_path: Path | None, version: str) -> tuple[SetAccuracy, ...]:
+    """The offline judge on the two sets in this repository (seconds), once per process and judge version."""
+    judge = OfflineJudge(load_embeddings(model_path))
+    return tuple(
+        measure(judge, s) for s in (claims_set("claims", CLAIMS_PATH), claims_set("news-dev", NEWS_DEV_CLAIMS))
+    )

@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field
 from assistant import Assistant, Settings, metadata_card
 from assistant.errors import AssistantError, EmptyCorpusError, UnknownModelError
 from assistant.schema import Citation, Message
-from evals.dataset import EvalQuestion
-from evals.judges import JudgeInfo, make_judge
+from evals.dataset import EvalQuestion, with_context_gold
+from evals.judges import Grading, JudgeCard, grading, judge_card, make_judge
 from evals.metrics import (
     Judge,
     SentenceCheck,
@@ -48,6 +48,9 @@ class QuestionResult(BaseModel):
     sentences: list[SentenceCheck] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     gold_quotes: list[str] = Field(default_factory=list)
+    reference: str = ""
+    retrieved: list[str] = Field(default_factory=list, description="The retrieved passages' texts, best first.")
+    notes: str = ""
     key_facts: list[str] = Field(default_factory=list)
     facts_found: list[bool] = Field(default_factory=list)
     forbidden: list[str] = Field(default_factory=list)
@@ -86,6 +89,7 @@ class ModelSummary(BaseModel):
     latency_median_s: float
     latency_p95_s: float
     errors: int
+    grading: Grading = Field(default_factory=lambda: Grading(judge="offline"), description="Who graded the sentences.")
     failures: list[str] = Field(default_factory=list, description="Thresholds this model falls below.")
 
     @property
@@ -102,10 +106,16 @@ class EvalRun(BaseModel):
     dataset: str
     corpus: str
     retrieval_k: int
-    judge: JudgeInfo
+    judge_requested: str
+    judges: list[JudgeCard] = Field(description="Every judge the run used, the offline one first, with its accuracy.")
     runs: list[ModelRun]
 
+    def card(self, judge: str) -> JudgeCard:
+        return next(c for c in self.judges if c.name == judge)
 
+
+# The figures a judge decides; each is shown beside that judge's measured accuracy.
+JUDGED = ("faithfulness", "citation_precision")
 # Headline meanings, shown in the terminal table and the HTML report.
 METRICS: dict[str, str] = {
     "faithfulness": "answer sentences the passages they cite support (judge)",
@@ -135,27 +145,38 @@ def run_eval(
     questions: list[EvalQuestion],
     *,
     corpus: Path,
-    judge_name: str = "offline",
+    judge_name: str = "auto",
     dataset_name: str = "",
     progress: Progress | None = None,
 ) -> EvalRun:
+    """Each model answers every question; its sentences are graded by the judge `grading` picks for it."""
+    gradings = {model: grading(judge_name, model) for model in models}  # an unknown judge fails before indexing
     with indexed_assistant(corpus) as bot:
         unknown = [m for m in models if m not in bot.models()]
         if unknown:
             raise UnknownModelError(f"Unknown model {unknown[0]!r}. Choose from: {', '.join(bot.models())}.")
         texts = {meta.article_id: article.text for meta in bot.articles() if (article := bot.article(meta.article_id))}
         cards = {meta.article_id: metadata_card(meta) for meta in bot.articles()}
-        judge, info = make_judge(judge_name, bot)
+        questions = [with_context_gold(q, texts) if q.reference_contexts else q for q in questions]
+        judges = {name: make_judge(name, bot.settings) for name in dict.fromkeys(g.judge for g in gradings.values())}
         runs = []
         for model in models:
             results = []
             for question in questions:
-                results.append(score_question(bot, model, question, judge, texts, cards))
+                results.append(score_question(bot, model, question, judges[gradings[model].judge], texts, cards))
                 if progress:
                     progress(model, question)
-            runs.append(ModelRun(summary=summarise(model, results), results=results))
+            summary = summarise(model, results).model_copy(update={"grading": gradings[model]})
+            runs.append(ModelRun(summary=summary, results=results))
+        # The offline judge is always shown: it is the default grader and the language models' filter.
+        accuracy = [judge_card(name, bot.settings) for name in dict.fromkeys(["offline", *judges])]
     return EvalRun(
-        dataset=dataset_name, corpus=str(corpus), retrieval_k=bot.settings.retrieval_k, judge=info, runs=runs
+        dataset=dataset_name,
+        corpus=str(corpus),
+        retrieval_k=bot.settings.retrieval_k,
+        judge_requested=judge_name,
+        judges=accuracy,
+        runs=runs,
     )
 
 
@@ -188,7 +209,8 @@ def score_question(
             id=question.id, category=question.category, split=question.split, question=question.question,
             history=question.history,
             answerable=question.answerable, answer="", refused=False, error=str(error), key_facts=question.key_facts,
-            forbidden=question.forbidden, gold_quotes=[g.quote for g in question.gold],
+            forbidden=question.forbidden, gold_quotes=[g.quote for g in question.gold], reference=question.reference,
+            notes=question.notes,
             facts_found=[False] * len(question.key_facts), correct=False, refusal_correct=False, latency_s=latency,
         )  # fmt: skip
     latency = time.perf_counter() - started
@@ -209,6 +231,9 @@ def score_question(
         sentences=checks,
         citations=answer.citations,
         gold_quotes=[g.quote for g in question.gold],
+        reference=question.reference,
+        retrieved=[p.chunk.text for p in answer.thoughts.passages],
+        notes=question.notes,
         key_facts=question.key_facts,
         facts_found=result.facts_found,
         forbidden=question.forbidden,

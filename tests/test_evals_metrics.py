@@ -12,7 +12,7 @@ from assistant.embeddings import load_embeddings
 from assistant.judge import OfflineJudge
 from assistant.schema import Answer, AnswerSentence, ArticleMeta, Chunk, Citation, Passage, Thoughts
 from evals.dataset import DatasetError, EvalQuestion, GoldPassage, load_claims, load_questions
-from evals.judges import JudgeAccuracy, JudgeInfo
+from evals.judges import CIRCULAR, Grading, JudgeCard, PartAccuracy, SetAccuracy
 from evals.metrics import (
     Span,
     check_sentences,
@@ -160,15 +160,17 @@ def test_datasets_load_from_jsonl_and_yaml_with_errors_naming_the_line(tmp_path:
 
 def test_html_report_escapes_answers_and_articles() -> None:
     hostile = "<script>alert(1)</script>"
-    accuracy = JudgeAccuracy(dev=0.8, heldout=0.75, dev_pairs=10, heldout_pairs=5)
-    results = [result(answer=hostile, question=hostile, sentences=[], refused=True)]
+    claims = SetAccuracy(labelled_set="claims", heldout=PartAccuracy(balanced_accuracy=0.75, pairs=5), measured="now")
+    card = JudgeCard(name="offline", accuracy=[claims, SetAccuracy(labelled_set="wice-dev")])
+    results = [result(answer=hostile, question=hostile, sentences=[], refused=True, notes=hostile, reference=hostile)]
+    summary = summarise("m", results).model_copy(update={"grading": Grading(judge="offline", warning=CIRCULAR)})
     run = EvalRun(
-        dataset="d", corpus="c", retrieval_k=5, judge=JudgeInfo(name="offline", offline_accuracy=accuracy),
-        runs=[ModelRun(summary=summarise("m", results), results=results)],
+        dataset="d", corpus="c", retrieval_k=5, judge_requested=hostile, judges=[card],
+        runs=[ModelRun(summary=summary, results=results)],
     )  # fmt: skip
     html = render_html(run, load_thresholds())
-    assert hostile not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "0.75" in html and "held-out" in html
+    assert hostile not in html and html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4
+    assert "claims 0.75 (5), wice-dev not measured" in html and "circular: these sentences" in html
 
 
 @pytest.mark.parametrize(
