@@ -302,9 +302,10 @@ def plans(view: CorpusView) -> dict[Category, list[Plan]]:
             opening = words(fact.clause)[:1]
             wrong = false_value(fact) if fact.opens_sentence and opening and opening[0] not in _AUXILIARIES else None
             if wrong:
-                premises.append(Plan("false_premise", (fact,), clause=fact.cloze.replace("___", wrong), asks=wrong))
+                stated = _LEADING_CONJUNCTION.sub("", fact.cloze.replace("___", wrong))
+                premises.append(Plan("false_premise", (fact,), clause=stated, asks=wrong))
         by_article["false_premise"].append(premises[::-1])
-        events = [(s, clause) for s in found if (clause := statement(s))]
+        events = [(s, event) for s in found if (event := statement(s))]
         asks = ("date", "money")
         by_article["unanswerable"].append(
             [Plan("unanswerable", statement=s, clause=c, asks=asks[i % 2]) for i, (s, c) in enumerate(events)]
