@@ -23,6 +23,9 @@ from assistant.tokens import count_tokens, truncate_to_tokens
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS_KEPT = 10
+# A token is rarely more than a few characters: a turn is cut to this many characters per token of its budget
+# before it is tokenized, so a megabyte of history costs no more to read than a turn at its limit.
+CHARS_PER_TOKEN_READ = 16
 _history_adapter = TypeAdapter(list[Message])
 
 
@@ -73,7 +76,8 @@ class Assistant:
         """Yield the `Evidence` (verbatim sentences, at once), then the answer's text increments as
         they are produced, then the final `Answer`."""
         question, notices = self._checked_question(question)
-        turns = self._checked_history(history)
+        turns, history_notices = self._checked_history(history)
+        notices += history_notices
         answerer = self.answerer(model or self.settings.model)
         if not self.retriever.refresh():
             raise NothingIndexedError("No articles are indexed yet. Run `assistant ingest [FOLDER]` first.")
@@ -130,10 +134,16 @@ class Assistant:
         notice = f"Your question was {tokens} tokens long; only its first {limit} tokens were used."
         return truncate_to_tokens(question, limit, self.settings.tokenizer), [notice]
 
-    @staticmethod
-    def _checked_history(history: Sequence[Message | dict[str, str]] | None) -> list[Message]:
+    def _checked_history(self, history: Sequence[Message | dict[str, str]] | None) -> tuple[list[Message], list[str]]:
+        """The turns the answerer reads, within budgets, with a notice for each cut.
+
+        Follow-ups put the previous question into the retrieval query and the ranker reads the turns,
+        so an unbounded turn made every request slow (29,000 characters: 4 s; 1 MB: no reply). Each turn
+        is cut to `max_history_turn_tokens`, and the conversation to `max_history_tokens`, the latest
+        turns kept: what retrieval reads no longer grows with the history.
+        """
         if not history:
-            return []
+            return [], []
         try:
             turns = _history_adapter.validate_python([m.model_dump() if isinstance(m, Message) else m for m in history])
         except ValidationError as error:
@@ -143,4 +153,29 @@ class Assistant:
                 f"The conversation history is malformed at {where}: {first['msg']}. "
                 "Each turn needs a role ('user' or 'assistant') and a content string."
             ) from None
-        return turns[-2 * HISTORY_TURNS_KEPT :]
+        return self._within_budget(turns[-2 * HISTORY_TURNS_KEPT :])
+
+    def _within_budget(self, turns: list[Message]) -> tuple[list[Message], list[str]]:
+        per_turn, total = self.settings.max_history_turn_tokens, self.settings.max_history_tokens
+        tokenizer = self.settings.tokenizer
+        kept: list[Message] = []
+        used, cut, dropped = 0, False, False
+        for turn in reversed(turns):  # the latest turns matter most to a follow-up
+            content = turn.content[: per_turn * CHARS_PER_TOKEN_READ]
+            tokens = count_tokens(content, tokenizer)
+            if tokens > per_turn or len(content) < len(turn.content):
+                content = truncate_to_tokens(content, per_turn, tokenizer)
+                tokens, cut = count_tokens(content, tokenizer), True
+            if used + tokens > total:
+                dropped = True
+                break
+            used += tokens
+            kept.append(turn.model_copy(update={"content": content}))
+        notices = []
+        if cut:
+            notices.append(
+                f"An earlier turn was over {per_turn} tokens long; only its first {per_turn} tokens were used."
+            )
+        if dropped:
+            notices.append(f"The conversation was over {total} tokens long; only its latest turns were used.")
+        return kept[::-1], notices

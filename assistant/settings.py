@@ -6,6 +6,7 @@ this module reads `os.environ` for configuration.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -68,6 +69,14 @@ class Settings(BaseSettings):
     evidence_sentences: int = Field(default=4, ge=1, le=12, description="Verbatim sentences shown before the answer.")
     max_answer_sentences: int = Field(default=3, ge=1, le=6, description="Sentences of the short answer.")
     max_question_tokens: int = Field(default=256, ge=16)
+    max_history_turn_tokens: int = Field(
+        default=256,
+        ge=16,
+        description="Tokens read of each earlier turn (as of the question): a long turn must not cost seconds.",
+    )
+    max_history_tokens: int = Field(
+        default=2048, ge=64, description="Tokens read of the whole conversation, the latest turns first."
+    )
 
     model: str = Field(
         default="auto", description="Answering model by name; auto: local when installed, else extractive."
@@ -103,6 +112,19 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(default=None, description="Enables adding articles over HTTP; off if unset.")
     rate_limit_per_minute: int = Field(default=30, ge=1, description="Questions per client per minute.")
     max_request_bytes: int = Field(default=32_768, ge=1024, description="Largest request body accepted.")
+    request_body_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="Time a client has to send its whole request body (else 408)."
+    )
+    admin_attempts_per_minute: int = Field(
+        default=5, ge=1, description="Failed admin-token tries per client per minute before 429."
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Proxies (addresses or networks) whose X-Forwarded-For names the client; comma-separated.",
+    )
+    public_url: str | None = Field(
+        default=None, description="This server's address as readers reach it, for the embed snippet."
+    )
 
     @field_validator("embed_origins", mode="before")
     @classmethod
@@ -113,6 +135,26 @@ class Settings(BaseSettings):
             if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?", str(origin)):
                 raise ValueError(f"{origin!r} is not an origin like https://school.example or http://127.0.0.1:8000")
         return origins
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Each entry must parse as an address or a network: a typo must not silently trust everyone."""
+        proxies = value.replace(",", " ").split() if isinstance(value, str) else value
+        for proxy in proxies if isinstance(proxies, list) else []:
+            try:
+                ipaddress.ip_network(str(proxy), strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an address or network like 10.0.0.1 or 10.0.0.0/8") from None
+        return proxies
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        """The URL goes into the embed snippet's HTML, so it must be a plain http(s) address."""
+        if value is not None and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?", value):
+            raise ValueError(f"{value!r} is not a URL like https://news.example or http://10.0.0.5:7860")
+        return value.rstrip("/") if value else value
 
     @classmethod
     def settings_customise_sources(
