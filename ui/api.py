@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message, Settings
 from assistant.errors import InvalidQuestionError, NothingIndexedError, StoreUnavailableError, UnknownModelError
+from assistant.ingest import UnreadableFileError, read_article
+from ui.limits import SlidingWindow, bucket
 
 MAX_QUESTION_CHARS = 4000
 MAX_HISTORY_TURNS = 40
@@ -77,10 +82,17 @@ class NewArticle(BaseModel):
     date: str = Field(default="Undated", max_length=40)
 
 
+class SkippedFile(BaseModel):
+    file: str
+    reason: str
+
+
 class IngestOut(BaseModel):
     added: list[str]
     updated: list[str]
     unchanged: list[str]
+    removed: list[str] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list)
 
 
 STREAM_EXAMPLE = (
@@ -115,7 +127,14 @@ def add_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, AssistantError)
         return JSONResponse({"detail": str(error)}, status_code=status_for(error))
 
+    async def on_invalid_request(request: Request, error: Exception) -> JSONResponse:
+        """FastAPI's own answer, made safe to encode: it echoes the input, which may hold anything."""
+        assert isinstance(error, RequestValidationError)
+        detail = json.loads(json.dumps(jsonable_encoder(error.errors()), ensure_ascii=True, default=str))
+        return JSONResponse({"detail": detail}, status_code=422)
+
     app.add_exception_handler(AssistantError, on_assistant_error)
+    app.add_exception_handler(RequestValidationError, on_invalid_request)
 
 
 def api_router(bot: Assistant, settings: Settings) -> APIRouter:
@@ -146,14 +165,32 @@ def api_router(bot: Assistant, settings: Settings) -> APIRouter:
         return Health(articles=len(bot.articles()), model=bot.model)
 
     admin_only = [Depends(_admin(settings))]
+    uploading = threading.Lock()  # one upload at a time: each re-syncs the whole uploads folder
 
-    @router.post("/api/admin/articles", response_model=IngestOut, tags=["admin"], dependencies=admin_only)
+    @router.post(
+        "/api/admin/articles",
+        response_model=IngestOut,
+        tags=["admin"],
+        dependencies=admin_only,
+        responses={422: {"description": "The text cannot be indexed; nothing stored was changed."}},
+    )
     def add_article(article: NewArticle) -> IngestOut:
-        """Operator only (`Authorization: Bearer <ASSISTANT_ADMIN_TOKEN>`): add or replace an uploaded article."""
+        """Operator only (`Authorization: Bearer <ASSISTANT_ADMIN_TOKEN>`): add or replace an uploaded article.
+
+        The article is read as ingest would read it before anything is written: text ingest would skip
+        (NUL bytes, no text) is a 422 naming why, and the article already stored under that slug stays."""
         folder = bot.settings.data_dir / "uploads"
-        _write_article(folder / "upload", article)  # ids "upload/<slug>" never collide with the corpus
-        report = bot.ingest(folder, show_progress=False)
-        return IngestOut(added=report.added, updated=report.updated, unchanged=report.unchanged)
+        with uploading:
+            _check_readable(article)
+            _write_article(folder / "upload", article)  # ids "upload/<slug>" never collide with the corpus
+            report = bot.ingest(folder, show_progress=False)
+        return IngestOut(
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            removed=report.removed,
+            skipped=[SkippedFile(file=Path(file).name, reason=reason) for file, reason in report.skipped_files],
+        )
 
     return router
 
@@ -176,15 +213,42 @@ def _events(first: str | Evidence | Answer, rest: Iterator[str | Evidence | Answ
 
 
 def _admin(settings: Settings) -> Callable[..., None]:
-    def check(authorization: Annotated[str | None, Header()] = None) -> None:
+    """The admin check: a Bearer token (scheme in any case, RFC 9110), failed tries throttled per client."""
+    failures = SlidingWindow(settings.admin_attempts_per_minute)
+
+    def check(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
         token = settings.admin_token
         if token is None:
             raise HTTPException(404, "Adding articles over HTTP is off: the operator sets ASSISTANT_ADMIN_TOKEN.")
-        given = re.sub(r"^Bearer\s+", "", authorization or "")
-        if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+        client = bucket(request.client.host if request.client else "unknown")
+        wait = failures.retry_after(client, count=False)
+        if wait:
+            raise HTTPException(
+                429,
+                f"Too many wrong admin tokens: try again in {wait:.0f} s.",
+                headers={"Retry-After": str(max(1, round(wait)))},
+            )
+        scheme, _, given = (authorization or "").strip().partition(" ")
+        expected = token.get_secret_value().encode()
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected):
+            failures.retry_after(client)  # counts this failure
             raise HTTPException(401, "A valid admin token is required: Authorization: Bearer <token>.")
 
     return check
+
+
+def _check_readable(article: NewArticle) -> None:
+    """Read the article exactly as ingest will, in a scratch folder: what ingest would skip is refused here."""
+    with tempfile.TemporaryDirectory(prefix="upload-check-") as scratch:
+        folder = Path(scratch)
+        try:
+            _write_article(folder, article)
+            read_article(folder / f"{article.slug}.txt", f"upload/{article.slug}")
+        except UnicodeEncodeError:
+            raise HTTPException(422, "The article holds characters UTF-8 cannot store. Nothing was changed.") from None
+        except UnreadableFileError as error:
+            message = f"The article's text cannot be indexed: it {error}. Nothing was changed."
+            raise HTTPException(422, message) from None
 
 
 def _write_article(folder: Path, article: NewArticle) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
 from markupsafe import Markup
 
 from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Settings
+from ui.api import MAX_QUESTION_CHARS
 from ui.render import answer_html, answer_plain_text, articles_html, error_html, question_html, streaming_html
 
 BUNDLED_STARTERS = {
@@ -45,16 +46,13 @@ def starters(bot: Assistant) -> list[str]:
 
 
 def settings_html(bot: Assistant, s: Settings) -> str:
+    """What a reader may know about the server: no paths, no internal addresses, nothing about admin access
+    (the page's config is public at /config, and each of those helps an attacker more than a reader)."""
     rows = {
         "Answering model": bot.model,
-        "Corpus folder": str(bot.settings.corpus_dir),
-        "Data directory": str(bot.settings.data_dir),
-        "Chroma server": f"{bot.settings.chroma_host}:{bot.settings.chroma_port}"
-        if bot.settings.chroma_host
-        else "embedded",
         "Sites that may embed the widget": ", ".join(s.embed_origins) or "this server only",
-        "Adding articles over HTTP": "on (admin token set)" if s.admin_token else "off",
         "Questions per client per minute": str(s.rate_limit_per_minute),
+        "Longest question (tokens)": str(bot.settings.max_question_tokens),
     }
     body = Markup("").join(Markup("<tr><th scope='row'>{}</th><td>{}</td></tr>").format(k, v) for k, v in rows.items())
     return str(Markup('<table class="server-settings">{}</table>').format(body))
@@ -62,9 +60,13 @@ def settings_html(bot: Assistant, s: Settings) -> str:
 
 def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> gr.Blocks:
     def respond(question: str, shown: list[dict[str, str]], turns: list[dict[str, str]]) -> Iterator[Step]:
-        if not (question or "").strip():
+        if not isinstance(question, str) or not question.strip():
             gr.Info("Type a question about the articles first.")
             yield shown, shown, turns, "", ""
+            return
+        if len(question) > MAX_QUESTION_CHARS:  # the same limit as POST /api/ask: Gradio's routes are public too
+            gr.Warning(f"Questions are at most {MAX_QUESTION_CHARS} characters; this one has {len(question)}.")
+            yield shown, shown, turns, question[:MAX_QUESTION_CHARS], ""
             return
         shown = [*shown, {"role": "user", "content": question_html(question)}]
         reply = {"role": "assistant", "content": streaming_html("")}
@@ -91,6 +93,14 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
 
     def clear() -> Step:
         return [], [], [], "", ""
+
+    def ask_starter(question: str) -> Callable[[list[dict[str, str]], list[dict[str, str]]], Iterator[Step]]:
+        """A starter asks its own fixed question: it takes no text from the client."""
+
+        def ask(shown: list[dict[str, str]], turns: list[dict[str, str]]) -> Iterator[Step]:
+            yield from respond(question, shown, turns)
+
+        return ask
 
     with gr.Blocks(title="News assistant", analytics_enabled=False) as blocks:
         shown = gr.State([])
@@ -131,11 +141,11 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
                     clear_button = gr.Button("Clear conversation", elem_id="clear", size="sm", min_width=120)
                     copy_button = gr.Button("Copy answer with sources", elem_id="copy", size="sm", min_width=120)
                 copy_text = gr.Textbox(visible=False, elem_id="copy-text")
-                starter_buttons = []
+                starter_buttons: list[tuple[gr.Button, str]] = []
                 if not compact and starters(bot):
                     gr.HTML('<p class="starters-heading">Try one of these:</p>')
                     with gr.Row(elem_id="starters"):
-                        starter_buttons = [gr.Button(q, size="sm", variant="secondary") for q in starters(bot)]
+                        starter_buttons = [(gr.Button(q, size="sm", variant="secondary"), q) for q in starters(bot)]
                 if compact:
                     gr.HTML(SOURCE_OVERLAY, padding=False)
             if not compact:
@@ -150,9 +160,10 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
 
         outputs: list[Any] = [chatbot, shown, turns, question, copy_text]
         gr.on([question.submit, ask.click], respond, [question, shown, turns], outputs, api_name="chat")
-        for number, button in enumerate(starter_buttons, start=1):
+        # Private and named for the page only: the gate (ui/doors.py) refuses calls to any name but chat/articles.
+        for number, (button, asked) in enumerate(starter_buttons, start=1):
             button.click(
-                respond, [button, shown, turns], outputs, api_name=f"starter_{number}", api_visibility="undocumented"
+                ask_starter(asked), [shown, turns], outputs, api_name=f"starter_{number}", api_visibility="private"
             )
         clear_button.click(clear, None, outputs, api_name="clear", api_visibility="private")
         chatbot.clear(clear, None, outputs, api_name="clear_icon", api_visibility="private")

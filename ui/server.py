@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import gradio as gr
+import uvicorn
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -54,7 +55,7 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
 
     @app.get("/embed", response_class=HTMLResponse, include_in_schema=False)
     def embed_page(request: Request) -> HTMLResponse:
-        base = str(request.base_url).rstrip("/")
+        base = public_base(request, settings)
         script = Markup('<script src="{}/embed.js" data-label="Ask the articles" defer></script>').format(base)
         iframe = Markup(
             '<iframe src="{}/widget/" title="News assistant" width="400" height="640" style="border:0"></iframe>'
@@ -105,6 +106,27 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def public_base(request: Request, settings: Settings) -> str:
+    """This server's address for the snippets: the configured `public_url`, else the address the
+    connection reached (the socket's, not the `Host` header, which any client can write)."""
+    if settings.public_url:
+        return settings.public_url
+    scheme = request.url.scheme
+    host, port = request.scope.get("server") or ("127.0.0.1", 7860)
+    host = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+def server_config(app: FastAPI, host: str = "127.0.0.1", port: int = 7860) -> uvicorn.Config:
+    """How uvicorn runs the app, for `serve` and the tests alike.
+
+    uvicorn's own proxy-header handling is off: by default it trusts `X-Forwarded-For` from 127.0.0.1,
+    so any local client could pick its address; `ui.guards` reads the header from listed proxies only.
+    """
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
 M_ARENA_MAX = -8  # glibc's mallopt parameter behind the MALLOC_ARENA_MAX environment variable
 
 
@@ -125,10 +147,8 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
 
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     """Start the app on the configured articles (blocking)."""
-    import uvicorn
-
     limit_malloc_arenas()
     bot = Assistant()
     app = create_app(bot)
     print(f"News assistant: http://{host}:{port}/  (widget: /embed, API docs: /docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host, port)).run()
