@@ -10,7 +10,9 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ import pytest
 import uvicorn
 
 from assistant import Assistant, Settings
+from benchmarks.procs import REPO, app_environment, assistant_command
 from tests.conftest import free_port, wait_for_port
 from ui.server import create_app, server_config
 
@@ -119,7 +122,9 @@ GRADIO_ASKS = [
 
 
 @pytest.mark.parametrize(("path", "body"), GRADIO_ASKS, ids=[p for p, _ in GRADIO_ASKS])
-def test_gradio_call_routes_count_against_the_question_limit(proxied: Server, fresh: str, path: str, body: dict) -> None:
+def test_gradio_call_routes_count_against_the_question_limit(
+    proxied: Server, fresh: str, path: str, body: dict
+) -> None:
     with proxied.client(fresh) as client:
         codes = [client.post(path, json=body).status_code for _ in range(LIMIT)]
         assert 429 not in codes, codes
@@ -336,3 +341,38 @@ def test_a_long_earlier_turn_is_cut_with_a_notice(proxied: Server, fresh: str) -
         response = client.post("/api/ask", json={"question": "And what about it?", "history": history})
     assert response.status_code == 200, response.text
     assert any("An earlier turn was over" in notice for notice in response.json()["notices"])
+
+
+# ---- the real `assistant serve`: its log ------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_assistant_serve_logs_one_line_per_refusal_and_no_traceback(bot: Assistant, tmp_path: Path) -> None:
+    """The issue's malformed inputs against the real command; its stderr is the operator's log."""
+    data = tmp_path / "data"
+    shutil.copytree(bot.settings.data_dir, data)  # the session's index: no embedding at start-up
+    env = app_environment(data, ASSISTANT_AUTO_INGEST="false")
+    port = free_port()
+    log_file = tmp_path / "serve.log"
+    with log_file.open("wb") as log:
+        app = subprocess.Popen(assistant_command("serve", "--port", str(port)), cwd=REPO, env=env, stderr=log)
+    try:
+        wait_for_port(port, timeout=180, process=app)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            json_body = {"content-type": "application/json"}
+            assert client.post("/api/ask", content=SURROGATE, headers=json_body).status_code == 422
+            assert client.post("/api/ask/stream", json={"question": ""}).status_code == 422
+            assert client.post("/gradio_api/call/clear", json={"data": []}).status_code == 404
+            stream = client.get("/gradio_api/queue/data", params={"session_hash": "no-such-session"})
+            assert "session_not_found" in stream.text
+        head = b"POST /api/admin/articles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+        piece = b"y" * 60_000
+        assert status_of(raw(port, head, then=(b"%x\r\n%s\r\n" % (len(piece), piece)) * 80)) == 413
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
+    text = log_file.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text, text
+    for route in ("/api/ask ", "/api/ask/stream ", "/gradio_api/call/clear ", "/queue/data ", "/api/admin/articles "):
+        assert sum(route in line for line in text.splitlines()) == 1, (route, text)
