@@ -15,8 +15,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,41 +25,25 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.chunking import sentence_spans
 from assistant.embeddings import TextVectors
-from assistant.text import NEGATIONS, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, numbers, stem, strip_markers, words
+from assistant.judge_encoder import ClaimEncoder, focus, load_encoder
+from assistant.judge_features import (
+    CERTAINTIES,
+    HEDGES,
+    QUANTIFIERS,
+    f1,
+    figures,
+    missing_names,
+    names,
+    names_in,
+    read,
+    swap_gain,
+)
+from assistant.text import NEGATIONS, strip_markers
+
+__all__ = ["Evidence", "JudgeModel", "JudgeVerdict", "OfflineJudge", "load_model", "missing_names", "names", "names_in"]
+__all__ += ["read"]
 
 WEIGHTS_PATH = Path(__file__).parent / "data" / "judge.json"
-# Closed-class English words (pronouns, determiners, auxiliaries, prepositions, conjunctions, connectives):
-# they carry no content to cover, and capitalised at a sentence's start they are not names.
-FUNCTION_WORDS = STOPWORDS | {
-    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "hers", "its", "them", "who",
-    "whom", "whose", "which", "what", "when", "where", "why", "how", "those", "some", "any", "each", "all", "both",
-    "other", "another", "am", "been", "being", "were", "has", "have", "had", "do", "does", "did", "can", "would",
-    "should", "shall", "about", "above", "across", "after", "against", "along", "amid", "among", "around", "before",
-    "behind", "below", "beside", "between", "beyond", "despite", "down", "during", "from", "inside", "like", "near",
-    "off", "onto", "out", "outside", "over", "per", "since", "through", "throughout", "till", "toward", "towards",
-    "under", "unlike", "until", "up", "upon", "via", "within", "also", "although", "though", "because", "while",
-    "whereas", "however", "so", "than", "thus", "yet", "too", "very", "just", "here", "according", "additionally",
-    "besides", "consequently", "finally", "furthermore", "hence", "indeed", "instead", "meanwhile", "moreover",
-    "nevertheless", "nonetheless", "otherwise", "overall", "therefore",
-}  # fmt: skip
-# Modal hedges and reporting words: a passage that only hedges does not support a certain claim.
-HEDGES = {
-    "may", "might", "could", "likely", "unlikely", "probably", "possibly", "possible", "perhaps", "potential",
-    "potentially", "reportedly", "allegedly", "apparently", "seemingly", "expected", "suggest", "suggests",
-    "suggested", "seem", "seems", "appear", "appears", "whether", "if",
-}  # fmt: skip
-CERTAINTIES = {
-    "always", "certainly", "definitely", "clearly", "undoubtedly", "entirely", "completely", "only", "never",
-    "formally", "officially", "confirmed", "will", "must",
-}  # fmt: skip
-# How much or how often: a claim that adds one the passages lack usually overstates them.
-QUANTIFIERS = {
-    "all", "every", "each", "any", "always", "never", "none", "most", "majority", "half", "few", "many", "several",
-    "more", "less", "fewer", "only", "entirely", "completely", "whole",
-}  # fmt: skip
-# Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
-NAME_ENDING = re.compile(r"(?:ians?|ans?|ain|ese|ish|ium|ia|i|a|e|y|o|s)$")
-YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[-–]\s*(\d\d)\b")
 
 
 class JudgeModel(BaseModel):
@@ -115,13 +97,15 @@ class Evidence:
     claim_words: int
     evidence_sentences: int
     best_sentence: str
+    entailment: float | None = None  # the cross-encoder's P(supported), when the model weighs it
 
     def invents(self) -> bool:
         """A number or name the passages lack: the claim is not supported, whatever the model says."""
         return bool(self.missing_numbers or self.missing_names)
 
     def features(self) -> dict[str, float]:
-        return {
+        encoder = {} if self.entailment is None else {"entailment": self.entailment}
+        return encoder | {
             "similarity": self.similarity,
             "pair_similarity": self.pair_similarity,
             "coverage": self.coverage,
@@ -138,114 +122,27 @@ class Evidence:
         }
 
 
-@dataclass(frozen=True)
-class Reading:
-    """A text as the judge reads it: its words, its content stems in order, and the keys of its names."""
-
-    words: frozenset[str]
-    stems: tuple[str, ...]
-    name_keys: frozenset[str]
-    keys: tuple[str, ...]  # every word's name key in order, number words as digits
-
-
-@lru_cache(maxsize=50_000)
-def read(text: str) -> Reading:
-    """Cached: the verifier judges every sentence of an answer against the same passage sentences."""
-    found = words(unicodedata.normalize("NFKC", text))
-    parts = [part for word in found for part in word.split("-") if part]
-    stems = tuple(stem(w) for w in parts if w not in FUNCTION_WORDS and not NUMBER.fullmatch(w))
-    runs = name_runs(unicodedata.normalize("NFKC", text))
-    keys = {name_key(w) for w in {*found, *parts}} | {a for run in runs for a in acronyms(run)}
-    in_order = tuple(NUMBER_WORDS.get(w, name_key(w)) for w in parts)
-    return Reading(frozenset({*found, *parts}), stems, frozenset(keys), in_order)
-
-
-def name_key(word: str) -> str:
-    """A name as compared: lower case, no dots, accents or adjective ending ("U.S." -> "us", "Belgian" -> "belg")."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", word.replace(".", "")) if not unicodedata.combining(c))
-    root = NAME_ENDING.sub("", bare)
-    return root if len(root) >= 4 else bare
-
-
-def name_runs(text: str) -> list[tuple[str, ...]]:
-    """Runs of capitalised words and acronyms that are not function words ("St Mirren", "UN"), lower-cased;
-    punctuation or a possessive ends a run."""
-    runs: list[list[str]] = [[]]
-    end = 0
-    for token in WORD.finditer(text):
-        found = [w for part in token.group().split("-") for w in name_words(part)]
-        joined = text[end : token.start()].isspace() and not text[:end].endswith(("'s", "’s"))
-        if runs[-1] and not (found and joined):
-            runs.append([])
-        runs[-1] += found
-        end = token.end()
-    return [tuple(run) for run in runs if run]
-
-
-def acronyms(run: tuple[str, ...]) -> dict[str, range]:
-    """The initials of every stretch of two or more names in a run ("United States Navy": "us", "usn", "sn")."""
-    return {"".join(w[0] for w in run[i:j]): range(i, j) for i in range(len(run)) for j in range(i + 2, len(run) + 1)}
-
-
-def name_words(part: str) -> list[str]:
-    """A capitalised word or an acronym, lower-cased, unless it is a function word ("The", "However")."""
-    word = words(part)
-    acronym = len(part) > 1 and part.replace(".", "").isupper()
-    return word[:1] if part[:1].isupper() and word and (acronym or word[0] not in FUNCTION_WORDS) else []
-
-
-def names(text: str) -> set[str]:
-    """The keys of the text's names: capitalised words and acronyms that are not function words."""
-    return {name_key(word) for run in name_runs(unicodedata.normalize("NFKC", text)) for word in run}
-
-
-def names_in(text: str) -> set[str]:
-    """The keys of every word of a passage and the acronyms of its names: a name counts in any case."""
-    return set(read(text).name_keys)
-
-
-def missing_names(claim: str, passages: Reading) -> list[str]:
-    """The claim's names the passages lack; names whose initials the passages hold as an acronym are there,
-    and so are single initials ("K." in "Christopher K. Tong"), which a text may leave out."""
-    missing: set[str] = set()
-    for run in name_runs(unicodedata.normalize("NFKC", claim)):
-        found = {i for initials, span in acronyms(run).items() if initials in passages.name_keys for i in span}
-        missing |= {w for i, w in enumerate(run) if i not in found and name_key(w) not in passages.name_keys}
-    return sorted(w for w in missing if len(w) > 1)
-
-
-def figures(text: str) -> set[str]:
-    """`numbers` of the words and of their hyphenated parts ("first-team"), with a short year range read in
-    full ("2018–19" also gives "2019")."""
-    return numbers(text) | numbers(text.replace("-", " ")) | {a + b for a, b in YEAR_RANGE.findall(text)}
-
-
-def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
-    """Share of the claim's word pairs missing from the sentence that it gains when two of the claim's names
-    or numbers trade places in it: "Alloa are eighth, clear of St Mirren" against "St Mirren are eighth,
-    clear of Alloa" gains them all, a paraphrase none. Who did what to whom, the other way round."""
-    runs = [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
-    runs += [(k,) for k in said.keys if k.isdigit()]
-    text = f" {' '.join(sentence.keys)} "
-    found = [f" {' '.join(run)} " for run in dict.fromkeys(runs) if f" {' '.join(run)} " in text]
-    wanted = set(itertools.pairwise(said.keys))
-    before = len(wanted & set(itertools.pairwise(sentence.keys)))
-    gain = 0
-    for a, b in itertools.combinations(found, 2):
-        swapped = text.replace(a, " \x00 ").replace(b, a).replace(" \x00 ", b).split()
-        gain = max(gain, len(wanted & set(itertools.pairwise(swapped))) - before)
-    return gain / max(len(wanted) - before, 1)
-
-
 class OfflineJudge:
     """Judges claims against passages in a few milliseconds once their sentences are embedded.
 
     Sentence vectors are cached, so judging every sentence of an answer against the same cited
     passages embeds each passage sentence once; pass the retriever's `text_vectors` to share its cache.
+    The cross-encoder (`judge_encoder.py`) runs only when the fitted model weighs its score, or when
+    one is passed in (to fit such a model).
     """
 
-    def __init__(self, embeddings: Embeddings, vectors: TextVectors | None = None) -> None:
+    def __init__(
+        self, embeddings: Embeddings, vectors: TextVectors | None = None, encoder: ClaimEncoder | None = None
+    ) -> None:
         self._vectors = vectors or TextVectors(embeddings)
+        self._encoder = encoder
+        self._entailment: dict[tuple[str, str], float] = {}
+
+    @property
+    def encoder(self) -> ClaimEncoder | None:
+        if self._encoder is None and "entailment" in load_model().features:
+            self._encoder = load_encoder()
+        return self._encoder
 
     def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
         claim = strip_markers(claim)
@@ -261,12 +158,32 @@ class OfflineJudge:
         return JudgeVerdict(supported=score >= model.threshold, score=round(score, 4), reasons=explain(evidence))
 
     def prefetch(self, pairs: list[tuple[str, list[str]]]) -> None:
-        """Embed what judging these (claim, passages) pairs needs in one batch: much faster than pair by pair."""
+        """Embed (and cross-encode) what judging these (claim, passages) pairs needs in batches: much faster
+        than pair by pair."""
         texts = []
         for claim, passages in pairs:
             sentences = self._sentences(passages)
             texts += [strip_markers(claim), *sentences, *self._pairs(sentences)]
         self._embed(texts)
+        if self.encoder is not None:
+            wanted = [(strip_markers(c), self.focused(c, p)) for c, p in pairs if p]
+            self._cross_encode(list(dict.fromkeys(w for w in wanted if w not in self._entailment)))
+
+    def focused(self, claim: str, passages: list[str]) -> str:
+        """The passage sentences the cross-encoder reads for this claim (see `judge_encoder.focus`)."""
+        claim = strip_markers(claim)
+        sentences = self._sentences(passages)
+        vectors = self._embed([claim, *sentences])
+        sims = vectors[1:] @ vectors[0]
+        wanted = set(read(claim).stems)
+        overlaps = [len(wanted & set(read(s).stems)) for s in sentences]
+        return focus(sentences, sims, max(range(len(sentences)), key=lambda i: (overlaps[i], sims[i])))
+
+    def _cross_encode(self, pairs: list[tuple[str, str]]) -> None:
+        if len(self._entailment) > 100_000:
+            self._entailment.clear()
+        if pairs and self.encoder is not None:
+            self._entailment |= dict(zip(pairs, self.encoder.scores(pairs).tolist(), strict=True))
 
     def evidence(self, claim: str, passages: list[str]) -> Evidence:
         """Measure the claim against the passages' sentences (and adjacent pairs, for claims spanning two)."""
@@ -299,7 +216,16 @@ class OfflineJudge:
             claim_words=len(wanted),
             evidence_sentences=len(sentences),
             best_sentence=sentences[best],
+            entailment=self._entailed(claim, passages),
         )
+
+    def _entailed(self, claim: str, passages: list[str]) -> float | None:
+        if self.encoder is None:
+            return None
+        key = (claim, self.focused(claim, passages))
+        if key not in self._entailment:
+            self._cross_encode([key])
+        return self._entailment[key]
 
     @staticmethod
     def _sentences(passages: list[str]) -> list[str]:
@@ -312,11 +238,6 @@ class OfflineJudge:
     def _embed(self, texts: list[str]) -> np.ndarray:
         matrix = np.vstack(self._vectors(texts))
         return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-
-
-def f1(wanted: set[str], found: set[str]) -> float:
-    shared = len(wanted & found)
-    return 2 * shared / (len(wanted) + len(found)) if shared else 0.0
 
 
 def explain(evidence: Evidence) -> list[str]:

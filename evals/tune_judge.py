@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from assistant.embeddings import load_embeddings
 from assistant.judge import WEIGHTS_PATH, OfflineJudge
+from assistant.judge_encoder import load_encoder
 from evals.judge_sets import Case, LabelledSet, SavedVectors, labelled_sets
 
 C_GRID = (0.3, 1.0, 3.0, 10.0)
@@ -107,13 +109,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="report only; do not write the weights")
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--encoder", action="store_true", help="add the cross-encoder's score as a feature")
     args = parser.parse_args(argv)
 
     sets = labelled_sets()
     if len(sets) < 3:
         raise SystemExit("The judge is fitted on all three sets: put ../shared/judge/ beside the checkout")
     embeddings = load_embeddings()
-    judge = OfflineJudge(embeddings, SavedVectors(embeddings))
+    judge = OfflineJudge(embeddings, SavedVectors(embeddings), load_encoder() if args.encoder else None)
     table = Table(judge, sets)
     validated = {c: cross_validated(table, c) for c in C_GRID}
     for c, (score, threshold) in validated.items():
@@ -127,11 +130,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  {'bias':20s} {bias:+.4f}   threshold {threshold}")
     for labelled in sets:
         for part, cases in labelled.parts.items():
+            started = time.perf_counter()
             measured = measure(judge, cases)
+            ms = 1000 * (time.perf_counter() - started) / len(cases)
             x, invents = np.array([list(f.values()) for f, _ in measured]), np.array([i for _, i in measured])
             scores = predict(model, x, invents)
             accuracy = balanced_accuracy_score([c.supported for c in cases], scores >= threshold)
-            print(f"{labelled.name:9s} {part:8s} {len(cases):5d} pairs  balanced accuracy {accuracy:.3f}")
+            figure = f"balanced accuracy {accuracy:.3f} ({ms:.0f} ms/claim)"
+            print(f"{labelled.name:9s} {part:8s} {len(cases):5d} pairs  {figure}")
     if args.dry_run:
         return
     fitted = {

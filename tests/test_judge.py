@@ -8,9 +8,9 @@ import pytest
 
 from assistant.embeddings import load_embeddings
 from assistant.judge import WEIGHTS_PATH, OfflineJudge, load_model, missing_names, read
-from evals.dataset import load_claims
-from evals.judge_sets import NEWS_DEV_CLAIMS
-from evals.judges import judge_accuracy
+from evals.dataset import CLAIMS_PATH
+from evals.judge_sets import NEWS_DEV_CLAIMS, claims_set
+from evals.judges import measure
 
 PASSAGE = (
     "And China is the destination for 90 % of Mongolia’s exports, primarily coal and copper. "
@@ -106,9 +106,9 @@ def test_the_weights_file_names_what_it_was_fitted_on() -> None:
 def test_heldout_balanced_accuracy(judge: OfflineJudge) -> None:
     """The fitted weights generalise: the held-out parts were never used to fit or choose them (claims: dev
     0.76, held-out 0.75; news-dev: 0.87, 0.84). Without the alias table the claims held out fell from 0.80."""
-    claims = judge_accuracy(judge, load_claims())
-    assert claims.heldout_pairs >= 70
-    assert claims.heldout >= 0.74 and claims.dev >= 0.74
-    news = judge_accuracy(judge, load_claims(NEWS_DEV_CLAIMS))
-    assert news.heldout_pairs >= 70
-    assert news.heldout >= 0.78 and news.dev >= 0.78
+    claims = measure(judge, claims_set("claims", CLAIMS_PATH))
+    assert claims.tune and claims.heldout and claims.heldout.pairs >= 70
+    assert claims.heldout.balanced_accuracy >= 0.74 and claims.tune.balanced_accuracy >= 0.74
+    news = measure(judge, claims_set("news-dev", NEWS_DEV_CLAIMS))
+    assert news.tune and news.heldout and news.heldout.pairs >= 70
+    assert news.heldout.balanced_accuracy >= 0.78 and news.tune.balanced_accuracy >= 0.78

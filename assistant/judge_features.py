@@ -1,0 +1,151 @@
+"""What the offline judge reads in a text: its names, numbers and content words, and the word lists that
+say which words carry no content, hedge, assert or quantify. All general English: none was picked
+from an article. Kept apart from `judge.py`, which weighs these measures into a verdict.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.text import NUMBER, NUMBER_WORDS, STOPWORDS, WORD, numbers, stem, words
+
+# Closed-class English words (pronouns, determiners, auxiliaries, prepositions, conjunctions, connectives):
+# they carry no content to cover, and capitalised at a sentence's start they are not names.
+FUNCTION_WORDS = STOPWORDS | {
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "hers", "its", "them", "who",
+    "whom", "whose", "which", "what", "when", "where", "why", "how", "those", "some", "any", "each", "all", "both",
+    "other", "another", "am", "been", "being", "were", "has", "have", "had", "do", "does", "did", "can", "would",
+    "should", "shall", "about", "above", "across", "after", "against", "along", "amid", "among", "around", "before",
+    "behind", "below", "beside", "between", "beyond", "despite", "down", "during", "from", "inside", "like", "near",
+    "off", "onto", "out", "outside", "over", "per", "since", "through", "throughout", "till", "toward", "towards",
+    "under", "unlike", "until", "up", "upon", "via", "within", "also", "although", "though", "because", "while",
+    "whereas", "however", "so", "than", "thus", "yet", "too", "very", "just", "here", "according", "additionally",
+    "besides", "consequently", "finally", "furthermore", "hence", "indeed", "instead", "meanwhile", "moreover",
+    "nevertheless", "nonetheless", "otherwise", "overall", "therefore",
+}  # fmt: skip
+# Modal hedges and reporting words: a passage that only hedges does not support a certain claim.
+HEDGES = {
+    "may", "might", "could", "likely", "unlikely", "probably", "possibly", "possible", "perhaps", "potential",
+    "potentially", "reportedly", "allegedly", "apparently", "seemingly", "expected", "suggest", "suggests",
+    "suggested", "seem", "seems", "appear", "appears", "whether", "if",
+}  # fmt: skip
+CERTAINTIES = {
+    "always", "certainly", "definitely", "clearly", "undoubtedly", "entirely", "completely", "only", "never",
+    "formally", "officially", "confirmed", "will", "must",
+}  # fmt: skip
+# How much or how often: a claim that adds one the passages lack usually overstates them.
+QUANTIFIERS = {
+    "all", "every", "each", "any", "always", "never", "none", "most", "majority", "half", "few", "many", "several",
+    "more", "less", "fewer", "only", "entirely", "completely", "whole",
+}  # fmt: skip
+# Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
+NAME_ENDING = re.compile(r"(?:ians?|ans?|ain|ese|ish|ium|ia|i|a|e|y|o|s)$")
+YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[-–]\s*(\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A text as the judge reads it: its words, its content stems in order, and the keys of its names."""
+
+    words: frozenset[str]
+    stems: tuple[str, ...]
+    name_keys: frozenset[str]
+    keys: tuple[str, ...]  # every word's name key in order, number words as digits
+
+
+@lru_cache(maxsize=50_000)
+def read(text: str) -> Reading:
+    """Cached: the verifier judges every sentence of an answer against the same passage sentences."""
+    found = words(unicodedata.normalize("NFKC", text))
+    parts = [part for word in found for part in word.split("-") if part]
+    stems = tuple(stem(w) for w in parts if w not in FUNCTION_WORDS and not NUMBER.fullmatch(w))
+    runs = name_runs(unicodedata.normalize("NFKC", text))
+    keys = {name_key(w) for w in {*found, *parts}} | {a for run in runs for a in acronyms(run)}
+    in_order = tuple(NUMBER_WORDS.get(w, name_key(w)) for w in parts)
+    return Reading(frozenset({*found, *parts}), stems, frozenset(keys), in_order)
+
+
+def name_key(word: str) -> str:
+    """A name as compared: lower case, no dots, accents or adjective ending ("U.S." -> "us", "Belgian" -> "belg")."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", word.replace(".", "")) if not unicodedata.combining(c))
+    root = NAME_ENDING.sub("", bare)
+    return root if len(root) >= 4 else bare
+
+
+def name_runs(text: str) -> list[tuple[str, ...]]:
+    """Runs of capitalised words and acronyms that are not function words ("St Mirren", "UN"), lower-cased;
+    punctuation or a possessive ends a run."""
+    runs: list[list[str]] = [[]]
+    end = 0
+    for token in WORD.finditer(text):
+        found = [w for part in token.group().split("-") for w in name_words(part)]
+        joined = text[end : token.start()].isspace() and not text[:end].endswith(("'s", "’s"))
+        if runs[-1] and not (found and joined):
+            runs.append([])
+        runs[-1] += found
+        end = token.end()
+    return [tuple(run) for run in runs if run]
+
+
+def acronyms(run: tuple[str, ...]) -> dict[str, range]:
+    """The initials of every stretch of two or more names in a run ("United States Navy": "us", "usn", "sn")."""
+    return {"".join(w[0] for w in run[i:j]): range(i, j) for i in range(len(run)) for j in range(i + 2, len(run) + 1)}
+
+
+def name_words(part: str) -> list[str]:
+    """A capitalised word or an acronym, lower-cased, unless it is a function word ("The", "However")."""
+    word = words(part)
+    acronym = len(part) > 1 and part.replace(".", "").isupper()
+    return word[:1] if part[:1].isupper() and word and (acronym or word[0] not in FUNCTION_WORDS) else []
+
+
+def names(text: str) -> set[str]:
+    """The keys of the text's names: capitalised words and acronyms that are not function words."""
+    return {name_key(word) for run in name_runs(unicodedata.normalize("NFKC", text)) for word in run}
+
+
+def names_in(text: str) -> set[str]:
+    """The keys of every word of a passage and the acronyms of its names: a name counts in any case."""
+    return set(read(text).name_keys)
+
+
+def missing_names(claim: str, passages: Reading) -> list[str]:
+    """The claim's names the passages lack; names whose initials the passages hold as an acronym are there,
+    and so are single initials ("K." in "Christopher K. Tong"), which a text may leave out."""
+    missing: set[str] = set()
+    for run in name_runs(unicodedata.normalize("NFKC", claim)):
+        found = {i for initials, span in acronyms(run).items() if initials in passages.name_keys for i in span}
+        missing |= {w for i, w in enumerate(run) if i not in found and name_key(w) not in passages.name_keys}
+    return sorted(w for w in missing if len(w) > 1)
+
+
+def figures(text: str) -> set[str]:
+    """`numbers` of the words and of their hyphenated parts ("first-team"), with a short year range read in
+    full ("2018–19" also gives "2019")."""
+    return numbers(text) | numbers(text.replace("-", " ")) | {a + b for a, b in YEAR_RANGE.findall(text)}
+
+
+def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
+    """Share of the claim's word pairs missing from the sentence that it gains when two of the claim's names
+    or numbers trade places in it: "Alloa are eighth, clear of St Mirren" against "St Mirren are eighth,
+    clear of Alloa" gains them all, a paraphrase none. Who did what to whom, the other way round."""
+    runs = [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
+    runs += [(k,) for k in said.keys if k.isdigit()]
+    text = f" {' '.join(sentence.keys)} "
+    found = [f" {' '.join(run)} " for run in dict.fromkeys(runs) if f" {' '.join(run)} " in text]
+    wanted = set(itertools.pairwise(said.keys))
+    before = len(wanted & set(itertools.pairwise(sentence.keys)))
+    gain = 0
+    for a, b in itertools.combinations(found, 2):
+        swapped = text.replace(a, " \x00 ").replace(b, a).replace(" \x00 ", b).split()
+        gain = max(gain, len(wanted & set(itertools.pairwise(swapped))) - before)
+    return gain / max(len(wanted) - before, 1)
+
+
+def f1(wanted: set[str], found: set[str]) -> float:
+    shared = len(wanted & found)
+    return 2 * shared / (len(wanted) + len(found)) if shared else 0.0
