@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from sklearn.metrics import balanced_accuracy_score
 
 from assistant.embeddings import load_embeddings
 from assistant.judge import WEIGHTS_PATH, OfflineJudge, load_model, missing_names, read
 from evals.dataset import CLAIMS_PATH
-from evals.judge_sets import NEWS_DEV_CLAIMS, claims_set
-from evals.judges import measure
+from evals.judge_sets import NEWS_DEV_CLAIMS, LabelledSet, claims_set
 
 PASSAGE = (
     "And China is the destination for 90 % of Mongolia’s exports, primarily coal and copper. "
@@ -106,9 +106,19 @@ def test_the_weights_file_names_what_it_was_fitted_on() -> None:
 def test_heldout_balanced_accuracy(judge: OfflineJudge) -> None:
     """The fitted weights generalise: the held-out parts were never used to fit or choose them (claims: dev
     0.76, held-out 0.75; news-dev: 0.87, 0.84). Without the alias table the claims held out fell from 0.80."""
-    claims = measure(judge, claims_set("claims", CLAIMS_PATH))
-    assert claims.tune and claims.heldout and claims.heldout.pairs >= 70
-    assert claims.heldout.balanced_accuracy >= 0.74 and claims.tune.balanced_accuracy >= 0.74
-    news = measure(judge, claims_set("news-dev", NEWS_DEV_CLAIMS))
-    assert news.tune and news.heldout and news.heldout.pairs >= 70
-    assert news.heldout.balanced_accuracy >= 0.78 and news.tune.balanced_accuracy >= 0.78
+    for labelled, floor in ((claims_set("claims", CLAIMS_PATH), 0.74), (claims_set("news-dev", NEWS_DEV_CLAIMS), 0.78)):
+        accuracy = balanced(judge, labelled)
+        assert len(labelled.parts["heldout"]) >= 70
+        assert accuracy["tune"] >= floor and accuracy["heldout"] >= floor, (labelled.name, accuracy)
+
+
+def balanced(judge: OfflineJudge, labelled: LabelledSet) -> dict[str, float]:
+    judge.prefetch([(c.claim, list(c.passages)) for part in labelled.parts.values() for c in part])
+    return {
+        part: float(
+            balanced_accuracy_score(
+                [c.supported for c in cases], [judge.judge(c.claim, list(c.passages)).supported for c in cases]
+            )
+        )
+        for part, cases in labelled.parts.items()
+    }
