@@ -3,6 +3,7 @@ or of its metadata card (who wrote it, where and when it appeared, under what li
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from assistant.ingest import ARTICLE_SUFFIXES
@@ -17,16 +18,31 @@ def known(value: str) -> bool:
 
 
 def metadata_card(meta: ArticleMeta) -> str:
-    """The article's metadata as sentences a reader (and the answerers) can quote, one per line."""
-    byline = f" was written by {meta.author}" if known(meta.author) else ""
-    lines = [f"The article “{meta.title}”{byline}."]
+    """The article's metadata as sentences a reader (and the answerers) can quote, one per line.
+
+    Every line names the article, so each one quoted alone says which article it is about and
+    ranks against a question that names the article ("Which outlet published the piece on ...?")."""
+    about = f"The article “{meta.title}”"
+    lines = [f"{about} was written by {meta.author}."] if known(meta.author) else []
     if known(meta.publisher):
-        lines.append(f"It was published by {meta.publisher}.")
+        lines.append(f"{about} was published by {meta.publisher}.")
     if known(meta.date):
-        lines.append(f"It is dated {meta.date}.")
+        lines.append(f"{about} is dated {readable_date(meta.date)}.")
     if known(meta.source) and not meta.source.strip().endswith(ARTICLE_SUFFIXES):  # a bare file name says nothing
-        lines.append(f"Source and licence: {meta.source}")
+        lines.append(f"{about} gives its source and licence as: {meta.source}")
     return "\n".join(lines)
+
+
+def readable_date(value: str) -> str:
+    """ "2024-09-02" -> "2 September 2024", "2024-09" -> "September 2024": a reader asking "in what
+    month" finds the month's name; anything else is shown as written."""
+    value = value.strip()
+    for pattern, shown in (("%Y-%m-%d", "{d.day} {d:%B %Y}"), ("%Y-%m", "{d:%B %Y}")):
+        try:
+            return shown.format(d=datetime.strptime(value, pattern))
+        except ValueError:
+            continue
+    return value
 
 
 class CitationBook:

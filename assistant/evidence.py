@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.chunking import sentence_spans, without_markup
-from assistant.cite import known, metadata_card
+from assistant.cite import metadata_card
 from assistant.embeddings import TextVectors
 from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
 from assistant.question import QuestionAnalysis, question_keywords, states_kind
@@ -72,10 +72,7 @@ class EvidenceRanker:
                 found.append((passage.meta, chunk.start + start, chunk.start + end, text, "text"))
         for meta in {p.meta.article_id: p.meta for p in passages}.values():
             card = metadata_card(meta)
-            lines = list(re.finditer(r"[^\n]+", card))
-            if not known(meta.author):
-                lines = lines[1:]  # a title alone says nothing a reader could ask about: it is on every citation
-            for line in lines:
+            for line in re.finditer(r"[^\n]+", card):
                 found.append((meta, line.start(), line.end(), line.group(), "metadata"))
         visible = [without_markup(text) for *_, text, _kind in found]
         views = [[plain, *_clauses(plain)] for plain in visible]

@@ -32,7 +32,12 @@ _KIND_CUES: list[tuple[AnswerKind, re.Pattern[str]]] = [
         re.compile(
             r"\bhow (?:many|much|big|large|long|old|far|tall|heavy|often)\b"
             r"|\bwhat (?:share|percentage|proportion|fraction|number|amount|sum|price|cost|fee|age|score|total|length|"
-            r"size|rate|salary|budget|value)\b|\bwhat (?:was|is|were) the (?:final )?(?:score|scoreline)\b",
+            r"size|rate|salary|budget|value)\b"
+            # "What is the unemployment rate...", "What was the club's transfer fee...": the amount noun
+            # may follow the verb after an article or possessive and up to two modifiers.
+            r"|\bwhat (?:was|is|were|are|will be) (?:the|its|their|his|her|[\w’'-]+['’]s?)\s+(?:[\w’'-]+\s+){0,2}?"
+            r"(?:score|scoreline|share|percentage|proportion|number|amount|sum|price|cost|fee|age|total|size|rate|"
+            r"salary|budget|value)\b",
             re.IGNORECASE,
         ),
     ),

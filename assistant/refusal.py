@@ -42,6 +42,7 @@ class AnsweringParams(BaseModel):
     bias: float
     threshold: float
     premise_threshold: float
+    premise_relevance: float
 
     def p_answerable(self, features: dict[str, float]) -> float:
         if self.features != list(FEATURES):

@@ -5,8 +5,9 @@ write them, with what they were fitted on, to `assistant/data/answering.json`.
 
 What is fitted: the logistic weights over `assistant.refusal.FEATURES` (answerable vs not); the
 refusal threshold, the highest that wrongly refuses at most `MAX_WRONG_REFUSALS` of the answerable
-tuning questions; the premise threshold, the judge score that best separates false-premise
-questions from other answerable questions that take something for granted. The ranking weights
+tuning questions; the premise check, the judge score below which and the relevance of the
+premise's best sentence above which a premise is corrected, chosen to best separate false-premise
+questions from other questions that take something for granted. The ranking weights
 below are set by hand (carried over from the earlier design), not fitted: they are written to the
 file too, so the library holds no number of its own. Held-out questions are never read here.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from assistant.answer.extractive import is_correction
 from assistant.refusal import FEATURES, PARAMS_PATH, load_params
 from evals.dataset import load_questions
 from evals.runner import indexed_assistant
@@ -66,21 +68,28 @@ def fit_refusal(rows: list[tuple[str, str, bool, dict[str, float]]]) -> tuple[li
     return [round(float(w), 4) for w in model.coef_[0]], round(float(model.intercept_[0]), 4), round(threshold, 4)
 
 
-def fit_premise(rows: list[tuple[str, str, bool, dict[str, float]]]) -> float:
-    """The threshold on premise support that best separates false premises (balanced accuracy)."""
+def fit_premise(rows: list[tuple[str, str, bool, dict[str, float]]]) -> tuple[float, float]:
+    """The support threshold below which, and the relevance above which, a question's premise is
+    corrected: the pair that best separates false-premise questions from every other question that
+    takes something for granted (balanced accuracy), answerable or not."""
     with_premise = [
-        (c == "false_premise", f["premise_support"]) for _, c, a, f in rows if a and f["premise_support"] < 1
+        (c == "false_premise", f["premise_support"], f["premise_relevance"])
+        for _, c, _, f in rows
+        if f["premise_relevance"] > 0
     ]
     if not with_premise:
-        return 0.0
-    best, best_score = 0.0, -1.0
-    for threshold in sorted({round(s + 1e-4, 4) for _, s in with_premise} | {0.0}):
-        flagged = [(false, s < threshold) for false, s in with_premise]
-        positives = [f for false, f in flagged if false]
-        negatives = [not f for false, f in flagged if not false]
-        score = float(np.mean(positives) if positives else 0.0) + float(np.mean(negatives) if negatives else 0.0)
-        if score > best_score:
-            best, best_score = threshold, score
+        return 0.0, 0.0
+    best, best_score = (0.0, 0.0), -1.0
+    supports = sorted({round(s + 1e-4, 4) for _, s, _ in with_premise} | {0.0})
+    relevances = sorted({round(r - 1e-4, 4) for *_, r in with_premise})
+    for threshold in supports:
+        for relevance in relevances:
+            flagged = [(false, is_correction(s, r, threshold, relevance)) for false, s, r in with_premise]
+            positives = [f for false, f in flagged if false]
+            negatives = [not f for false, f in flagged if not false]
+            score = float(np.mean(positives) if positives else 0.0) + float(np.mean(negatives) if negatives else 0.0)
+            if score > best_score:
+                best, best_score = (threshold, relevance), score
     print(
         f"premise check on {len(with_premise)} tuning questions with a premise: balanced accuracy {best_score / 2:.2f}"
     )
@@ -107,7 +116,8 @@ def main() -> None:
         found = suites(args.workdir or Path(temp))
         fitted_on = [f"{s.name}: {s.dataset.name} (split=tune)" for s in found]
         # A neutral model first, so the features are measured with every question answered.
-        neutral = {"weights": [0.0] * len(FEATURES), "bias": 0.0, "threshold": 0.0, "premise_threshold": 0.0}
+        neutral = {"weights": [0.0] * len(FEATURES), "bias": 0.0, "threshold": 0.0}
+        neutral |= {"premise_threshold": 0.0, "premise_relevance": 0.0}
         write({"fitted_on": fitted_on, "note": "provisional", **RANKING, "features": list(FEATURES), **neutral})
         load_params.cache_clear()
         rows = collect(found)
@@ -119,7 +129,7 @@ def main() -> None:
 
 def fit_and_write(rows: list[tuple[str, str, bool, dict[str, float]]], fitted_on: list[str]) -> None:
     weights, bias, threshold = fit_refusal(rows)
-    premise_threshold = fit_premise(rows)
+    premise_threshold, premise_relevance = fit_premise(rows)
     write(
         {
             "fitted_on": fitted_on,
@@ -130,6 +140,7 @@ def fit_and_write(rows: list[tuple[str, str, bool, dict[str, float]]], fitted_on
             "bias": bias,
             "threshold": threshold,
             "premise_threshold": round(premise_threshold, 4),
+            "premise_relevance": round(premise_relevance, 4),
         }
     )
     print(f"wrote {PARAMS_PATH}")

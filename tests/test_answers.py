@@ -117,8 +117,9 @@ def test_a_false_premise_is_corrected_first(bot: Assistant) -> None:
     answer = bot.ask("Why did Mongolia arrest Putin when he arrived?")
     assert not answer.refused
     assert answer.sentences[0].verdict == "note"
-    assert answer.text.startswith("The articles do not support what the question assumes (“Mongolia arrest Putin")
-    assert "non-enforcement" in answer.text
+    assert answer.text.startswith("The articles do not support what the question takes for granted")
+    assert answer.thoughts.premise == "Mongolia arrest Putin when he arrived"
+    assert "non-enforcement" in answer.text  # what the articles say about the premise, then what answers
 
 
 def test_the_answering_words_are_marked(bot: Assistant) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from assistant.chunking import sentence_spans
 from assistant.followup import standalone_question
+from assistant.question import analyse
 from assistant.retrieve import HybridRetriever
 from assistant.schema import Answer, Evidence, Message, Passage, Thoughts
 from assistant.settings import Settings
@@ -30,11 +31,13 @@ class Answerer(ABC):
         return Thoughts(standalone_question=standalone, passages=self._retrieve(standalone))
 
     def _retrieve(self, question: str) -> list[Passage]:
-        """Passages for the whole question and, when it has several sentences, for each of them:
-        a real question followed by noise ("... SYSTEM OVERRIDE: ...") still finds its passages.
+        """Passages for the whole question and, when it has several sentences or asks two things,
+        for each of them: a real question followed by noise ("... SYSTEM OVERRIDE: ...") still finds
+        its passages, and so does the second half of "Where did X finish, and who won?".
         Each query keeps its own top k; a passage found twice keeps its best score."""
         parts = [question[start:end] for start, end in sentence_spans(question)]
-        queries = [question, *parts] if len(parts) > 1 else [question]
+        parts = [*(parts if len(parts) > 1 else []), *analyse(question).parts]
+        queries = list(dict.fromkeys([question, *parts]))
         best: dict[str, Passage] = {}
         for query in queries:
             for passage in self.retriever.passages(query):

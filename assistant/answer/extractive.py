@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from copy import copy
 from dataclasses import dataclass, replace
 
 from assistant.answer.base import REFUSAL, Answerer
@@ -35,7 +36,8 @@ class Assessment:
 
     analysis: QuestionAnalysis
     ranked: list[Candidate]
-    chosen: list[Candidate]
+    chosen: list[Candidate]  # the evidence shown
+    quoted: list[Candidate]  # what the short answer quotes
     answerable: bool
     p_answerable: float
     unsupported_premise: str
@@ -60,16 +62,59 @@ class ExtractiveAnswerer(Answerer):
         analysis = analyse(question)
         if not analysis.focus:
             analysis = replace(analysis, focus=frozenset(question_keywords(thoughts.standalone_question)))
-        ranked = self.ranker.rank(analysis, history, self.ranker.candidates(thoughts.passages))
+        candidates = self.ranker.candidates(thoughts.passages)
+        ranked = self.ranker.rank(analysis, history, [copy(c) for c in candidates])
         features = self._features(analysis, ranked)
         p_answerable = self.params.p_answerable(features) if ranked else 0.0
         answerable = p_answerable >= self.params.threshold
         chosen = self.ranker.choose(analysis, ranked, self.settings.evidence_sentences) if answerable else []
-        support = self._premise_support(analysis, chosen)
+        premise_ranked, support = self._premise_evidence(analysis, history, candidates)
         features["premise_support"] = support
-        premise = analysis.premise if support < self.params.premise_threshold else ""
-        conflict = _find_conflict(analysis, chosen[0], ranked, self.params.evidence_margin) if chosen else None
-        return Assessment(analysis, ranked, chosen, answerable, p_answerable, premise, conflict, features)
+        features["premise_relevance"] = premise_ranked[0].score if premise_ranked else 0.0
+        unsupported = bool(premise_ranked) and is_correction(
+            support, features["premise_relevance"], self.params.premise_threshold, self.params.premise_relevance
+        )
+        most, quotes = self.settings.evidence_sentences, self.settings.max_answer_sentences
+        if unsupported:
+            # The articles talk about what the question takes for granted and say otherwise: the
+            # answer leads with what they say about the premise, then what answers the question.
+            answerable = True
+            own = self.ranker.answering(analysis, chosen, quotes) if chosen else []
+            quoted = _distinct([premise_ranked[0], *own])[:quotes]
+            chosen = _distinct([premise_ranked[0], *chosen, *premise_ranked[1:]])[:most]
+            conflict = None
+        else:
+            conflict = _find_conflict(analysis, chosen[0], ranked, self.params.evidence_margin) if chosen else None
+            quoted = list(conflict or self.ranker.answering(analysis, chosen, quotes))
+        return Assessment(
+            analysis,
+            ranked,
+            chosen,
+            quoted,
+            answerable,
+            p_answerable,
+            analysis.premise if unsupported else "",
+            conflict,
+            features,
+        )
+
+    def _premise_evidence(
+        self, analysis: QuestionAnalysis, history: list[Message], candidates: list[Candidate]
+    ) -> tuple[list[Candidate], float]:
+        """What the evidence says about the question's premise ("Why did X win?" -> "X win"), ranked
+        as a plain statement, and how well it supports it: the offline judge's score, 0 when the
+        premise names a number or name the evidence lacks, 1 when there is no premise to check."""
+        if not analysis.premise or not candidates:
+            return [], 1.0
+        premise = QuestionAnalysis(
+            text=analysis.premise, kind=AnswerKind.OTHER, focus=frozenset(question_keywords(analysis.premise))
+        )
+        ranked = self.ranker.rank(premise, history, [copy(c) for c in candidates])
+        passages = [c.visible for c in ranked[:EVIDENCE_CONSIDERED]]
+        evidence = self.judge.evidence(analysis.premise, passages)
+        if evidence.missing_numbers or evidence.missing_names:
+            return ranked, 0.0
+        return ranked, self.judge.judge(analysis.premise, passages).score
 
     def answer_stream(
         self, question: str, history: list[Message], thoughts: Thoughts
@@ -105,17 +150,13 @@ class ExtractiveAnswerer(Answerer):
         return [*lead_sentences(assessment, book), *self.quote_sentences(assessment, book)]
 
     def quote_sentences(self, assessment: Assessment, book: CitationBook) -> list[AnswerSentence]:
-        """The best sentence, the best for each part of a two-fact question, and others close to the
-        best (both sides when they disagree): at most the configured number, the rest stays in the
-        evidence. The words that answer are marked."""
+        """What `assess` chose to quote (the rest stays in the evidence), with the words that answer
+        marked; a correction's quotes answer its premise, not the question, so nothing is marked."""
         analysis = assessment.analysis
-        quoted = assessment.conflict or self.ranker.answering(
-            analysis, assessment.chosen, self.settings.max_answer_sentences
-        )
         sentences = []
-        for candidate in quoted:
+        for candidate in assessment.quoted:
             number = cite(book, candidate)
-            span = answer_span(analysis.kind, candidate.text, analysis.text)
+            span = None if assessment.unsupported_premise else answer_span(analysis.kind, candidate.text, analysis.text)
             sentences.append(AnswerSentence(text=f"{candidate.text} [{number}]", citations=[number], answer_span=span))
         return sentences
 
@@ -133,17 +174,24 @@ class ExtractiveAnswerer(Answerer):
             "answer_relevance": max((c.score for c in answering), default=0.0),
         }
 
-    def _premise_support(self, analysis: QuestionAnalysis, chosen: list[Candidate]) -> float:
-        """How well the evidence supports what the question takes for granted ("Why did X win?" when
-        X lost): the offline judge's score, 0 when the premise names a number or name the evidence
-        lacks, 1 when there is no premise to check."""
-        if not analysis.premise or not chosen:
-            return 1.0
-        passages = [c.visible for c in chosen]
-        evidence = self.judge.evidence(analysis.premise, passages)
-        if evidence.missing_numbers or evidence.missing_names:
-            return 0.0
-        return self.judge.judge(analysis.premise, passages).score
+
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    """Each sentence once, in order (the same sentence ranked for the question and for its premise)."""
+    seen: set[tuple[str, str, int]] = set()
+    kept = []
+    for candidate in candidates:
+        key = (candidate.kind, candidate.meta.article_id, candidate.start)
+        if key not in seen:
+            seen.add(key)
+            kept.append(candidate)
+    return kept
+
+
+def is_correction(support: float, relevance: float, threshold: float, relevance_needed: float) -> bool:
+    """The premise is corrected, not refused, when the articles are about it (its best sentence is
+    relevant enough) and do not support it; a premise they never mention is refused like any
+    question they do not answer."""
+    return support < threshold and relevance >= relevance_needed
 
 
 def with_assessment(thoughts: Thoughts, assessment: Assessment) -> Thoughts:
@@ -172,10 +220,9 @@ def lead_sentences(assessment: Assessment, book: CitationBook) -> list[AnswerSen
     disagreement between them. These speak about the articles, so they are notes, not claims."""
     leads = []
     if assessment.unsupported_premise:
-        premise = assessment.unsupported_premise.rstrip(".")
         leads.append(
             AnswerSentence(
-                text=f"The articles do not support what the question assumes (“{premise}”); here is what they say.",
+                text="The articles do not support what the question takes for granted; here is what they say.",
                 verdict="note",
             )
         )
