@@ -21,7 +21,7 @@ from assistant.chunking import sentence_spans, without_markup
 from assistant.cite import metadata_card
 from assistant.embeddings import TextVectors
 from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
-from assistant.question import QuestionAnalysis, question_keywords, states_kind
+from assistant.question import QuestionAnalysis, answer_kind, question_keywords, states_kind
 from assistant.refusal import AnsweringParams
 from assistant.schema import ArticleMeta, Message, Passage
 from assistant.text import keywords, words
@@ -49,7 +49,7 @@ class Candidate:
     coverage: float = 0.0  # share of the question's own words the sentence contains
     states_kind: bool = True
     stems: set[str] = field(default_factory=set)
-    part_similarity: list[float] = field(default_factory=list)  # to each sub-question of a two-fact question
+    part_scores: list[float] = field(default_factory=list)  # for each sub-question of a two-fact question
 
 
 class EvidenceRanker:
@@ -96,9 +96,7 @@ class EvidenceRanker:
         asked = np.stack(self._vectors(parts))
         semantic = np.array([float((c.views @ asked.T).max()) for c in candidates])
         if analysis.parts:
-            by_part = np.stack(self._vectors(list(analysis.parts)))
-            for candidate in candidates:
-                candidate.part_similarity = [float(v) for v in (candidate.views @ by_part.T).max(axis=0)]
+            self._score_parts(analysis.parts, candidates)
         keyword_sets = [question_keywords(part) for part in parts]
         follow_up = is_follow_up(question, history)
         if follow_up:
@@ -120,6 +118,22 @@ class EvidenceRanker:
                 candidate.score -= p.already_said_penalty
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
+    def _score_parts(self, parts: tuple[str, ...], candidates: list[Candidate]) -> None:
+        """Each sub-question scored like a question of its own, with the kind of answer it asks for
+        ("..., and which country is he from?" wants a place whatever the first part asked)."""
+        p = self.params
+        by_part = np.stack(self._vectors(list(parts)))
+        kinds = [answer_kind(part) for part in parts]
+        words_asked = [question_keywords(part) for part in parts]
+        for candidate in candidates:
+            similarity = (candidate.views @ by_part.T).max(axis=0)
+            candidate.part_scores = [
+                p.semantic_weight * float(sim)
+                + (1 - p.semantic_weight) * (len(asked & candidate.stems) / len(asked) if asked else 0.0)
+                - (0.0 if states_kind(kind, candidate.visible, part) else p.missing_kind_penalty)
+                for sim, kind, asked, part in zip(similarity, kinds, words_asked, parts, strict=True)
+            ]
+
     def choose(self, analysis: QuestionAnalysis, ranked: list[Candidate], most: int) -> list[Candidate]:
         """The evidence to show: the best sentence, the best for each sub-question of a two-fact
         question, then the next best, never two saying the same thing."""
@@ -127,7 +141,7 @@ class EvidenceRanker:
             return []
         chosen = [ranked[0]]
         for index in range(len(analysis.parts)):
-            best = max(ranked, key=lambda c: c.part_similarity[index])
+            best = max(ranked, key=lambda c: c.part_scores[index])
             if best not in chosen and len(chosen) < most:
                 chosen.append(best)
         for candidate in ranked[1:]:
