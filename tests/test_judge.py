@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from pathlib import Path
 
 import pytest
+import torch
+from safetensors.torch import save_file
 from sklearn.metrics import balanced_accuracy_score
 
 from assistant.embeddings import load_embeddings
 from assistant.judge import WEIGHTS_PATH, OfflineJudge, load_model, missing_names, read
+from assistant.judge_encoder import ClaimEncoder
+from evals import judge_pairs
 from evals.dataset import CLAIMS_PATH
 from evals.judge_sets import NEWS_DEV_CLAIMS, LabelledSet, claims_set
 
@@ -122,3 +128,28 @@ def balanced(judge: OfflineJudge, labelled: LabelledSet) -> dict[str, float]:
         )
         for part, cases in labelled.parts.items()
     }
+
+
+def test_the_cross_encoder_is_not_loaded_unless_the_weights_weigh_it(judge: OfflineJudge) -> None:
+    """Measured and not adopted (evals/README.md): today's weights have no `entailment` feature, so no encoder runs."""
+    assert "entailment" not in load_model().features
+    assert judge.encoder is None
+    assert "entailment" not in judge.evidence("China buys 90 % of Mongolia's exports.", [PASSAGE]).features()
+
+
+def test_encoder_weights_that_do_not_match_their_card_are_refused(tmp_path: Path) -> None:
+    weights, card = tmp_path / "encoder.safetensors", tmp_path / "encoder.json"
+    with pytest.raises(FileNotFoundError, match="train_judge_encoder"):
+        ClaimEncoder(weights, card)
+    save_file({"head.weight": torch.zeros(1, 384, dtype=torch.float16)}, str(weights))
+    fields = {"base": "x", "trained_layers": [5], "max_tokens": 128, "trained_on": ["x"], "seed": 0, "note": ""}
+    card.write_text(json.dumps({**fields, "sha256": "0" * 64}), encoding="utf-8")
+    with pytest.raises(ValueError, match="does not match"):
+        ClaimEncoder(weights, card)
+
+
+def test_generated_pairs_hold_both_labels_and_never_read_held_out_stories() -> None:
+    found = list(itertools.islice(judge_pairs.pairs(0), 3000))
+    kinds = {(p.kind, p.supported) for p in found}
+    assert {("verbatim", True), ("names_swapped", False), ("number_changed", False), ("negation", False)} <= kinds
+    assert not any(f"story-{i}" in key for key in judge_pairs.sources() for i in range(13, 25))
