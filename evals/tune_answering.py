@@ -115,11 +115,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tune-answering-") as temp:
         found = suites(args.workdir or Path(temp))
         fitted_on = [f"{s.name}: {s.dataset.name} (split=tune)" for s in found]
-        # A neutral model first, so the features are measured with every question answered.
-        neutral = {"weights": [0.0] * len(FEATURES), "bias": 0.0, "threshold": 0.0}
-        neutral |= {"premise_threshold": 0.0, "premise_relevance": 0.0}
-        write({"fitted_on": fitted_on, "note": "provisional", **RANKING, "features": list(FEATURES), **neutral})
-        load_params.cache_clear()
+        # The features are measured for every question whatever the fitted numbers say (`assess`
+        # computes them before deciding), so the file in use is never rewritten while it is read.
+        if any(getattr(load_params(), name) != value for name, value in RANKING.items()):
+            raise SystemExit(f"{PARAMS_PATH} ranks with other weights than RANKING; write RANKING there first")
         rows = collect(found)
     if args.rows:
         args.rows.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
