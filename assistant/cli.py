@@ -137,7 +137,13 @@ def eval_command(
     ctx: typer.Context,
     model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to evaluate; repeat.")] = None,
     dataset: Annotated[Path | None, typer.Option(help="Questions, JSONL or YAML (evals/README.md).")] = None,
-    judge: Annotated[str, typer.Option(help="Who decides support: offline, llm (local) or llm:<model>.")] = "offline",
+    judge: Annotated[
+        str,
+        typer.Option(
+            help="Who grades faithfulness: auto (a judge that did not filter the model's sentences), "
+            "offline, llm (local) or llm:<model>."
+        ),
+    ] = "auto",
     corpus: Annotated[Path | None, typer.Option(help="Folder of articles; default: the bundled corpus.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where the JSON and HTML reports go.")] = None,
     thresholds: Annotated[Path | None, typer.Option(help="Thresholds TOML; default: evals/thresholds.toml.")] = None,
