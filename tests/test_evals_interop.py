@@ -62,7 +62,9 @@ def test_ragas_and_deepeval_sets_map_onto_our_questions(tmp_path: Path) -> None:
     deepeval.write_text("".join(json.dumps(row) + "\n" for row in rows))
     gdp, people = load_questions(deepeval)
     assert not gdp.answerable and gdp.category == "unanswerable" and gdp.key_facts == []
-    assert people.key_facts == ["3.3 million"] and people.reference_contexts == ["Mongolia, a nation of only 3.3 million people"]
+    assert people.key_facts == ["3.3 million"] and people.reference_contexts == [
+        "Mongolia, a nation of only 3.3 million people"
+    ]
 
     bad = tmp_path / "bad.csv"
     bad.write_text("user_input,reference\nWhat?,yes\n,no\n")
