@@ -1,4 +1,6 @@
-"""Property-based fuzzing of the HTTP API from its own OpenAPI schema (schemathesis): no input is a 5xx.
+"""Property-based fuzzing of the HTTP API from its own OpenAPI schema (schemathesis): no input is a 5xx;
+and of the doors to the answerer (hypothesis): no mix of routes, headers and bodies gets one client
+more answers than its limit.
 
 Bounded: a few examples per operation against a real uvicorn server (the answerer is real, so each
 question costs real CPU). Marked slow; `make test-all` and CI run it.
@@ -8,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant import Assistant
-from tests.test_abuse import Server, start
+from tests.test_abuse import GRADIO_ASKS, LIMIT, QUESTION, Server, start
 
 EXAMPLES = 12
 
@@ -40,3 +44,52 @@ def test_no_input_is_a_server_error(fuzzed: Server) -> None:
             assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text[:300]}"
 
         no_server_error()
+
+
+# Every door that reaches the answerer, with a body that asks a real question through it.
+DOORS = [
+    ("/api/ask", {"question": QUESTION}),
+    ("/api/ask/stream", {"question": QUESTION}),
+    *((path, {"question": QUESTION} if "v2" in path else {"data": [QUESTION, [], []]}) for path, _ in GRADIO_ASKS),
+]
+ADDRESSES = st.from_regex(r"\A[0-9]{1,3}(\.[0-9]{1,3}){3}\Z")
+# Headers a client might send to look like someone else or to slip past the body check.
+DISGUISES = st.fixed_dictionaries(
+    {},
+    optional={
+        "X-Forwarded-For": st.one_of(ADDRESSES, st.text(st.characters(codec="ascii", exclude_characters="\r\n"))),
+        "X-Real-IP": ADDRESSES,
+        "Forwarded": st.sampled_from(["for=203.0.113.7", "for=unknown", 'for="[2001:db8::1]"']),
+        "Transfer-Encoding": st.sampled_from(["chunked", "Chunked", "CHUNKED"]),
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def limited(bot: Assistant) -> Iterator[Server]:
+    """The default: no proxy trusted, `LIMIT` questions a minute for each client address."""
+    yield from start(bot)
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_no_mix_of_doors_and_headers_gets_past_the_limit(limited: Server) -> None:
+    """All requests come from one socket address: whatever door, headers or body encoding a generated
+    request uses, at most `LIMIT` of them are answered within the minute."""
+    answered: list[str] = []
+
+    @given(door=st.sampled_from(DOORS), headers=DISGUISES)
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    def within_the_limit(door: tuple[str, dict], headers: dict[str, str]) -> None:
+        path, body = door
+        try:
+            response = httpx.post(f"{limited.url}{path}", json=body, headers=headers, timeout=120)
+        except httpx.HTTPError:
+            return  # a header httpx or the server will not carry is no way past the limit
+        assert response.status_code < 500, f"{path} {headers}: {response.text[:300]}"
+        if response.status_code == 200:
+            answered.append(f"{path} {headers}")
+        assert len(answered) <= LIMIT, answered
+
+    within_the_limit()
+    assert answered, "no generated request was answered at all: the test asked nothing"
