@@ -21,7 +21,7 @@ from assistant.chunking import sentence_spans, without_markup
 from assistant.cite import metadata_card
 from assistant.embeddings import TextVectors
 from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
-from assistant.question import QuestionAnalysis, answer_kind, question_keywords, states_kind
+from assistant.question import QuestionAnalysis, answer_kind, question_keywords, refers_back, states_kind
 from assistant.refusal import AnsweringParams
 from assistant.schema import ArticleMeta, Message, Passage
 from assistant.text import keywords, words
@@ -140,8 +140,13 @@ class EvidenceRanker:
         if not ranked:
             return []
         chosen = [ranked[0]]
-        for index in range(len(analysis.parts)):
-            best = max(ranked, key=lambda c: c.part_scores[index])
+        for index, part in enumerate(analysis.parts):
+            # "..., and which country is he from?": "he" is someone of the first part, so its answer
+            # comes from the article that answers the first part.
+            pool = (
+                [c for c in ranked if c.meta.article_id == chosen[-1].meta.article_id] if refers_back(part) else ranked
+            )
+            best = max(pool or ranked, key=lambda c: c.part_scores[index])
             if best not in chosen and len(chosen) < most:
                 chosen.append(best)
         for candidate in ranked[1:]:

@@ -230,6 +230,14 @@ def amount_unit(question: str) -> str | None:
     return next((unit for unit, cue in _UNIT_CUES if cue.search(question)), None)
 
 
+_BACK_REFERENCE = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
+
+
+def refers_back(part: str) -> bool:
+    """Does a later part of a question point back to someone or something named before ("is he from")?"""
+    return bool(_BACK_REFERENCE.search(part))
+
+
 def question_keywords(text: str) -> set[str]:
     """The stems of what a question is about, without the words that only shape the question."""
     return keywords(" ".join(w for w in words(text) if w not in QUESTION_WORDS))
