@@ -21,9 +21,10 @@ from assistant.chunking import sentence_spans, without_markup
 from assistant.cite import metadata_card
 from assistant.embeddings import TextVectors
 from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
-from assistant.question import QuestionAnalysis, answer_kind, question_keywords, refers_back, states_kind
+from assistant.question import QuestionAnalysis, answer_kind, question_keywords, refers_back
 from assistant.refusal import AnsweringParams
 from assistant.schema import ArticleMeta, Message, Passage
+from assistant.statement import states_kind
 from assistant.text import keywords, words
 
 CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[–—-]\s+")

@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from assistant.question import AnswerKind, analyse, answer_kind, states_kind
+from assistant.question import AnswerKind, analyse, answer_kind
 from assistant.schema import Message
+from assistant.statement import states_kind
 from assistant.text import keywords
 from evals.generate_rules import CorpusView, Plan
 from evals.metrics import normalise

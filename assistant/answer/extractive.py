@@ -18,11 +18,12 @@ from assistant.answer.base import REFUSAL, Answerer
 from assistant.cite import CitationBook
 from assistant.evidence import Candidate, EvidenceRanker
 from assistant.judge import OfflineJudge
-from assistant.question import AnswerKind, QuestionAnalysis, analyse, answer_span, question_keywords
+from assistant.question import AnswerKind, QuestionAnalysis, analyse, question_keywords
 from assistant.refusal import FEATURES, load_params
 from assistant.retrieve import HybridRetriever
 from assistant.schema import Answer, AnswerSentence, Citation, Evidence, Message, Thoughts
 from assistant.settings import Settings
+from assistant.statement import answer_span
 from assistant.text import numbers
 
 EVIDENCE_CONSIDERED = 3  # the sentences the refusal model reads as "the evidence"
