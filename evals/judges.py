@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from sklearn.metrics import balanced_accuracy_score
 
 import assistant.judge
+import assistant.judge_features
 import assistant.text
 from assistant import Settings
 from assistant.answer.llm import LLMAnswerer
@@ -144,7 +145,8 @@ def make_judge(name: str, settings: Settings) -> Judge:
 def fingerprint(judge: str) -> str:
     """A hash of what decides the judge's verdicts: its code and weights (offline) or its code and prompts."""
     if judge == "offline":
-        files = [Path(assistant.judge.__file__), assistant.judge.WEIGHTS_PATH, Path(assistant.text.__file__)]
+        code = [assistant.judge.__file__, assistant.judge_features.__file__, assistant.text.__file__]
+        files = [*map(Path, code), assistant.judge.WEIGHTS_PATH]
     else:
         files = [Path(__file__).with_name("llm_judge.py"), *sorted(PROMPTS.glob("judge_*.txt"))]
     digest = hashlib.sha256()
