@@ -113,6 +113,17 @@ def test_metadata_is_answerable_and_cited(bot: Assistant) -> None:
     assert cited and cited[0].kind == "metadata"
 
 
+def test_every_metadata_line_names_its_article_and_dates_read_as_words(bot: Assistant) -> None:
+    article = bot.article("mongolia-delicate-balancing-act")
+    assert article is not None
+    lines = metadata_card(article).splitlines()
+    assert lines and all(line.startswith(f"The article “{article.title}”") for line in lines)
+    assert f"The article “{article.title}” is dated September 2024." in lines  # "2024-09" in its metadata
+    answer = bot.ask("In what month and year was the piece on Putin's visit as a balancing act for Mongolia published?")
+    assert "September 2024" in answer.text
+    assert answer.citations[0].kind == "metadata"
+
+
 def test_a_false_premise_is_corrected_first(bot: Assistant) -> None:
     answer = bot.ask("Why did Mongolia arrest Putin when he arrived?")
     assert not answer.refused
