@@ -1,10 +1,10 @@
 """The default answerer: no language model, only sentences quoted verbatim from the articles.
 
-Steps: rank the evidence sentences (`evidence.py`); refuse when the evidence does not hold what
-the question asks for (`refusal.py`); correct a question whose premise the evidence does not
-support; otherwise quote the best sentence (and the best for each part of a two-fact question),
-marking the words that answer; when two strong sentences give different values for the point
-asked, say so and cite both.
+Steps: rank the evidence sentences (`evidence.py`); correct a question whose premise the articles
+talk about but do not support, quoting what they say about it; else refuse when the evidence does
+not hold what the question asks for (`refusal.py`); otherwise quote the best sentence (and the
+best for each part of a two-fact question), marking the words that answer; when two strong
+sentences give different values for the point asked, say so and cite both.
 """
 
 from __future__ import annotations
