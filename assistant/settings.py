@@ -110,6 +110,11 @@ class Settings(BaseSettings):
         description="Sites allowed to embed the widget (CSP frame-ancestors), comma-separated in the env var.",
     )
     admin_token: SecretStr | None = Field(default=None, description="Enables adding articles over HTTP; off if unset.")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Keys the OpenAI-compatible /v1 routes require (Authorization: Bearer); comma-separated. "
+        "None: the routes are open, like /api/ask.",
+    )
     rate_limit_per_minute: int = Field(default=30, ge=1, description="Questions per client per minute.")
     max_request_bytes: int = Field(default=32_768, ge=1024, description="Largest request body accepted.")
     request_body_seconds: float = Field(
@@ -135,6 +140,11 @@ class Settings(BaseSettings):
             if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?", str(origin)):
                 raise ValueError(f"{origin!r} is not an origin like https://school.example or http://127.0.0.1:8000")
         return origins
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        return value.replace(",", " ").split() if isinstance(value, str) else value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

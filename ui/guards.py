@@ -21,11 +21,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant import Settings
 from ui.doors import Kind, door
 from ui.limits import SlidingWindow, bucket, client_address, networks
+from ui.openai_wire import error_body
 
 log = logging.getLogger(__name__)
 
 # Pages other sites may show in a frame; everything else may only be framed by our own pages.
 EMBEDDABLE_PREFIXES = ("/widget", "/source")  # "/source" itself is the hint the widget shows first
+# Routes in OpenAI's wire format (ui/openai_api.py): their clients read `{"error": {...}}`, not `detail`.
+OPENAI_PREFIX = "/v1/"
 # A JSON escape of a UTF-16 surrogate: valid in pairs (emoji), never alone in text.
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
@@ -63,7 +66,8 @@ class Guards:
             body = await self._admit(scope, receive, client)
         except Refused as refusal:
             log.warning("%s: %d %s", where, refusal.status, refusal.detail)
-            await _reply(send, refusal.status, refusal.detail, refusal.headers)
+            openai = scope["path"].startswith(OPENAI_PREFIX)
+            await _reply(send, refusal.status, refusal.detail, refusal.headers, openai=openai)
             return
         except ClientGone:
             log.warning("%s: the client left before its body arrived", where)
@@ -191,15 +195,18 @@ def _http_cause(error: BaseException | None) -> HTTPException | None:
 def _detail(body: bytes) -> str:
     """The error's `detail`, short, for the log line."""
     try:
-        detail = json.loads(body).get("detail", "")
+        parsed = json.loads(body)
+        detail = parsed.get("detail") or (parsed.get("error") or {}).get("message", "")
     except (ValueError, AttributeError):
         detail = body[:200].decode("utf-8", "replace")
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=True)
     return text[:300]
 
 
-async def _reply(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def _reply(
+    send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None, *, openai: bool = False
+) -> None:
+    body = error_body(status, detail) if openai else json.dumps({"detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",

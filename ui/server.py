@@ -20,6 +20,7 @@ from assistant import Assistant, Settings
 from ui.api import add_error_handlers, api_router
 from ui.chat import build_chat
 from ui.guards import Guards
+from ui.openai_api import openai_router
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -47,6 +48,7 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
     )
     add_error_handlers(app)
     app.include_router(api_router(bot, settings))
+    app.include_router(openai_router(bot, settings))  # /v1: OpenAI's wire format
     app.mount("/app-static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/embed.js", include_in_schema=False)
