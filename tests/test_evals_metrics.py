@@ -125,7 +125,7 @@ def test_a_model_that_refuses_everything_is_scored_not_skipped() -> None:
     assert summary.unanswerable_refused == 1.0 and summary.answer_correctness == 0.5
     assert summary.citation_recall == 0.0
     failures = check(summary, load_thresholds())
-    assert "answer_correctness 0.50 < 0.55" in failures and "citation_recall 0.00 < 0.60" in failures
+    assert "answer_correctness 0.50 < 0.60" in failures and "citation_recall 0.00 < 0.60" in failures
 
 
 def test_thresholds_file_rejects_unknown_metrics(tmp_path: Path) -> None:
