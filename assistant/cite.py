@@ -34,8 +34,8 @@ def metadata_card(meta: ArticleMeta) -> str:
 
 
 def readable_date(value: str) -> str:
-    """ "2024-09-02" -> "2 September 2024", "2024-09" -> "September 2024": a reader asking "in what
-    month" finds the month's name; anything else is shown as written."""
+    """A date in words ("2024-09-02" -> "2 September 2024", "2024-09" -> "September 2024"), so a
+    reader asking "in what month" finds the month's name; anything else is shown as written."""
     value = value.strip()
     for pattern, shown in (("%Y-%m-%d", "{d.day} {d:%B %Y}"), ("%Y-%m", "{d:%B %Y}")):
         try:
