@@ -91,7 +91,9 @@ class Settings(BaseSettings):
     llm_check_unsure: bool = Field(
         default=True, description="The model settles, yes or no, sentences the offline judge is unsure of (~1 s each)."
     )
-    local_threads: int | None = Field(default=None, ge=1, description="Local model CPU threads; default: half.")
+    local_threads: int | None = Field(
+        default=None, ge=1, description="Local model CPU threads; default: half to generate, all to read the prompt."
+    )
     unverified_sentences: Literal["remove", "show"] = Field(
         default="remove", description="What to do with model sentences their citations do not support."
     )
