@@ -3,20 +3,18 @@ the project's own `openai` backend) against a real uvicorn server on 127.0.0.1."
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import openai
 import pytest
-import uvicorn
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from assistant import Assistant, Citation, Settings
-from tests.conftest import free_port, wait_for_port
-from ui.server import create_app, server_config
+from tests.test_abuse import start
 
 QUESTION = "What does Russia supply to Mongolia?"
 KEY = "sk-test-key"
@@ -24,18 +22,9 @@ ASK: list[Any] = [{"role": "user", "content": QUESTION}]
 
 
 def serve(bot: Assistant, **overrides: object) -> Iterator[str]:
-    """A real server for `bot` with these settings; yields its /v1 base URL."""
-    settings = bot.settings.model_copy(update={"rate_limit_per_minute": 1000, **overrides})
-    port = free_port()
-    server = uvicorn.Server(server_config(create_app(bot, settings), "127.0.0.1", port))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for_port(port)
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    """A real server for `bot` with these settings (the abuse tests' `start`); yields its /v1 base URL."""
+    with contextmanager(start)(bot, **{"rate_limit_per_minute": 1000, **overrides}) as server:
+        yield f"{server.url}/v1"
 
 
 @pytest.fixture(scope="module")
