@@ -133,6 +133,14 @@ class Settings(BaseSettings):
         default=None, description="This server's address as readers reach it, for the embed snippet."
     )
 
+    # Reader feedback (assistant/feedback/) and the answers it refers to.
+    feedback: bool = Field(default=True, description="Thumbs up/down and comments on answers; off hides the buttons.")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the feedback database (may hold a password); default: SQLite in data_dir.",
+    )
+    feedback_comment_chars: int = Field(default=2000, ge=0, le=20_000, description="Longest feedback comment.")
+
     @field_validator("embed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -183,3 +191,10 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def feedback_database_url(self) -> str:
+        """`database_url`, else a SQLite file in the data directory (several processes: WAL mode)."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.data_dir / 'feedback.sqlite3'}"
