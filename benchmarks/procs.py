@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def assistant_command(*args: str) -> list[str]:
     """The `assistant` console script, run by this interpreter (works without an installed entry point)."""
-    return [sys.executable, "-c", "from assistant.cli import app; app()", *args]
+    return [sys.executable, "-c", "from assistant_cli import app; app()", *args]
 
 
 def app_environment(data_dir: Path, chroma_port: int | None = None, **extra: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant_cli import app
 from tests.conftest import CORPUS
 
 runner = CliRunner()

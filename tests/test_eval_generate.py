@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Assistant, Settings
-from assistant.cli import app
 from assistant.question import analyse
 from assistant.statement import states_kind
+from assistant_cli import app
 from evals.dataset import load_questions
 from evals.generate import GeneratedSet, generate, render_review, write_set
 from evals.generate_checks import check_item

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.registry import ANSWERERS, register
-from assistant.cli import app
 from assistant.schema import Answer, Evidence, Message, Thoughts
+from assistant_cli import app
 from evals.dataset import DEV_PATH
 from evals.suites import NEWS_DEV_CORPUS, suites
 from evals.thresholds import THRESHOLDS_PATH

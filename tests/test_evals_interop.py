@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant_cli import app
 from evals.dataset import DatasetError, load_questions
 from evals.interop import RAGAS_COLUMNS
 

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Settings
-from assistant.cli import app
 from assistant.models import local_model_installed
+from assistant_cli import app
 from evals.judge_sets import WICE_DEV, labelled_sets
 from evals.judges import (
     CIRCULAR,

@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Settings
-from assistant.cli import app
 from assistant.models import chat_model
+from assistant_cli import app
 from evals.dataset import DEV_PATH
 from evals.llm_judge import LLMJudge
 from tests.llm_servers import ModelServer, smollm2_path

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
 from assistant.embeddings import load_embeddings
 from assistant.judge import OfflineJudge
 from assistant.schema import Answer, AnswerSentence, ArticleMeta, Chunk, Citation, Passage, Thoughts
+from assistant_cli import app
 from evals.dataset import DatasetError, EvalQuestion, GoldPassage, load_claims, load_questions
 from evals.judges import CIRCULAR, Grading, JudgeCard, PartAccuracy, SetAccuracy
 from evals.metrics import (

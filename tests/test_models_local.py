@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Answer, Assistant, Evidence, Settings
-from assistant.cli import app
 from assistant.models import ModelUnavailableError, gguf
 from assistant.schema import Message
+from assistant_cli import app
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]

@@ -13,9 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.core import Assistant
-from assistant.errors import AssistantError
-from assistant.schema import Answer, Citation, Evidence, Message
+from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message
 from ui.render import citation_origin, source_meta
 
 app = typer.Typer(help="Answers questions from news articles, citing the exact passages.", no_args_is_help=True)
