@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -21,6 +21,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from assistant.profiles import ProfileId, WidgetProfile, load_profiles_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -132,6 +134,13 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="This server's address as readers reach it, for the embed snippet."
     )
+    widget_profiles: dict[ProfileId, WidgetProfile] = Field(
+        default_factory=dict,
+        description="The widget per site, by profile id: [widget_profiles.geo101] tables in assistant.toml.",
+    )
+    widget_profiles_file: Path | None = Field(
+        default=None, description="A TOML file of more profiles, one [profile-id] table each."
+    )
 
     # Reader feedback (assistant/feedback/) and the answers it refers to.
     feedback: bool = Field(default=True, description="Thumbs up/down and comments on answers; off hides the buttons.")
@@ -175,6 +184,16 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?", value):
             raise ValueError(f"{value!r} is not a URL like https://news.example or http://10.0.0.5:7860")
         return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _add_profiles_file(self) -> Settings:
+        """Profiles from `widget_profiles_file` join those of assistant.toml; an id in both is an error."""
+        if self.widget_profiles_file is not None:
+            more = load_profiles_file(self.widget_profiles_file)
+            if twice := sorted(set(more) & set(self.widget_profiles)):
+                raise ValueError(f"widget profiles {twice} are set both in assistant.toml and in the profiles file")
+            self.widget_profiles = {**self.widget_profiles, **more}
+        return self
 
     @classmethod
     def settings_customise_sources(
