@@ -32,7 +32,7 @@ from assistant.chunking import chunk_article
 from assistant.retrieve import KeywordIndex
 from assistant.schema import Article
 from benchmarks.common import latency_line, machine_load, percentile, timed
-from benchmarks.corpus_gen import GeneratedArticle, articles
+from testsupport.corpus_gen import GeneratedArticle, articles
 
 JITTER = 0.025  # per dimension: a copy's cosine to its original is about 0.9
 

@@ -27,9 +27,8 @@ import httpx
 import psutil
 
 from benchmarks.common import DEV_SET, latency_line, machine_load
-from benchmarks.corpus_gen import articles
-from benchmarks.procs import REPO, app_environment, assistant_command
-from tests.conftest import free_port
+from testsupport.corpus_gen import articles
+from testsupport.procs import app_environment, free_port, run_ingest, serving
 
 
 def main() -> None:
@@ -48,7 +47,7 @@ def main() -> None:
         # app_environment pins the extractive answerer.
         env = app_environment(data_dir, ASSISTANT_RATE_LIMIT_PER_MINUTE="1000000", ASSISTANT_AUTO_INGEST="false")
         if args.data_dir is None:
-            subprocess.run(assistant_command("ingest"), cwd=REPO, env=env, check=True, capture_output=True)
+            run_ingest(env)
         if args.articles:
             bodies = [{"question": a.question, "history": []} for a in articles(args.articles)][:200]
         else:
@@ -58,24 +57,10 @@ def main() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         started = time.perf_counter()
-        server = subprocess.Popen(
-            assistant_command("serve", "--port", str(port)),
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with serving(env, port) as server:
             first = cold_start(url, bodies[0], server)
             print(f"cold start, `assistant serve` to the first answer: {first - started:.1f} s")
             load(url, bodies, args.readers, args.seconds, psutil.Process(server.pid))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # uvicorn waits for requests still in flight
-                server.kill()
-                server.wait()
 
 
 def cold_start(url: str, body: dict, server: subprocess.Popen[bytes], timeout: float = 300) -> float:

@@ -24,7 +24,7 @@ from assistant import Assistant, Settings
 from assistant.chunking import chunk_article
 from assistant.ingest import load_corpus
 from benchmarks.common import Labelled, compare_with_baseline, latency_line, machine_load, peak_rss_mib, timed
-from benchmarks.corpus_gen import GeneratedArticle, write_corpus
+from testsupport.corpus_gen import GeneratedArticle, write_corpus
 
 RAW_SAMPLE = 512
 UNBATCHED_SAMPLE = 32

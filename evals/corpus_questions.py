@@ -1,4 +1,4 @@
-"""Evaluation questions for the generated corpus of `benchmarks.corpus_gen`, each one checked mechanically.
+"""Evaluation questions for the generated corpus of `testsupport.corpus_gen`, each one checked mechanically.
 
 Why: the hand-written dev set covers two real articles; measuring retrieval, citation and abstention at
 scale needs labelled questions over the generated corpus too. The generator fills sentence templates, so
@@ -12,7 +12,7 @@ value or entity for the fact, whose false sentence no article contains) and foll
 Split: articles with an even index are "tune", odd ones "heldout"; both splits follow the same category
 schedule, so categories are balanced across them.
 
-    python -m benchmarks.corpus_questions OUT_DIR [--articles 30] [--seed 7]
+    python -m evals.corpus_questions OUT_DIR [--articles 30] [--seed 7]
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pathlib import Path
 from string import Formatter
 
 from assistant.schema import Message
-from benchmarks import corpus_gen as gen
 from evals.dataset import EvalQuestion, GoldPassage, load_questions
+from testsupport import corpus_gen as gen
 
 ENTITIES: dict[str, tuple[str, ...]] = {
     "country": gen.COUNTRIES, "city": tuple(gen.CITIES.values()), "power": gen.POWERS,

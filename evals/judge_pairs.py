@@ -23,8 +23,8 @@ from pathlib import Path
 
 from assistant.chunking import sentence_spans
 from assistant.text import NUMBER
-from benchmarks.corpus_gen import articles
 from evals.judge_sets import NEWS_DEV_CLAIMS
+from testsupport.corpus_gen import articles
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS_DEV = ROOT.parent / "shared" / "corpora" / "news-dev"
@@ -184,5 +184,5 @@ def describe() -> str:
     """What the pairs were made from, for the weights file."""
     return (
         f"evals/judge_pairs.py: corpus/*.txt, news-dev {NEWS_DEV_TUNE[0]}..{NEWS_DEV_TUNE[-1]} "
-        f"(not {NEWS_DEV_CLAIMS.name}'s held-out stories), benchmarks.corpus_gen articles 0..{GENERATED_ARTICLES - 1}"
+        f"(not {NEWS_DEV_CLAIMS.name}'s held-out stories), testsupport.corpus_gen articles 0..{GENERATED_ARTICLES - 1}"
     )

@@ -3,8 +3,8 @@
 - `bundled`: the two articles in `corpus/` and `evals/datasets/dev.jsonl`;
 - `news-dev`: 24 real texts in `../shared/corpora/news-dev/` (beside the checkout) and
   `evals/datasets/news-dev.jsonl`;
-- `generated`: articles written by `benchmarks/corpus_gen.py` and questions by
-  `benchmarks/corpus_questions.py`, generated into a working folder.
+- `generated`: articles written by `testsupport/corpus_gen.py` and questions by
+  `evals/corpus_questions.py`, generated into a working folder.
 
 Every question set has a `tune` part (what fitting and development may look at) and a `heldout`
 part (only ever measured).
@@ -32,7 +32,7 @@ class Suite:
 
 def suites(workdir: Path) -> list[Suite]:
     """All three; the generated one is written into `workdir`. `news-dev` needs `../shared` beside the checkout."""
-    from benchmarks.corpus_questions import write_eval_set  # the generator is a development tool
+    from evals.corpus_questions import write_eval_set  # the generator is a development tool
 
     generated_corpus, generated_questions = write_eval_set(workdir / "generated", GENERATED_ARTICLES)
     found = [Suite("bundled", bundled_corpus_dir(), DEV_PATH)]

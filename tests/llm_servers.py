@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import free_port, wait_for_port
+from testsupport.procs import free_port, wait_for_port
 
 
 def smollm2_path() -> Path:

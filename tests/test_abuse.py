@@ -12,7 +12,6 @@ import json
 import logging
 import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -24,8 +23,7 @@ import pytest
 import uvicorn
 
 from assistant import Assistant, Settings
-from benchmarks.procs import REPO, app_environment, assistant_command
-from tests.conftest import free_port, wait_for_port
+from testsupport.procs import app_environment, free_port, serving, wait_for_port
 from ui.server import create_app, server_config
 
 QUESTION = "What does Russia supply to Mongolia?"
@@ -355,9 +353,7 @@ def test_assistant_serve_logs_one_line_per_refusal_and_no_traceback(bot: Assista
     env = app_environment(data, ASSISTANT_AUTO_INGEST="false")
     port = free_port()
     log_file = tmp_path / "serve.log"
-    with log_file.open("wb") as log:
-        app = subprocess.Popen(assistant_command("serve", "--port", str(port)), cwd=REPO, env=env, stderr=log)
-    try:
+    with log_file.open("wb") as log, serving(env, port, stderr=log) as app:
         wait_for_port(port, timeout=180, process=app)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             json_body = {"content-type": "application/json"}
@@ -369,9 +365,6 @@ def test_assistant_serve_logs_one_line_per_refusal_and_no_traceback(bot: Assista
         head = b"POST /api/admin/articles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
         piece = b"y" * 60_000
         assert status_of(raw(port, head, then=(b"%x\r\n%s\r\n" % (len(piece), piece)) * 80)) == 413
-    finally:
-        app.terminate()
-        app.wait(timeout=30)
     text = log_file.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in text, text
     for route in ("/api/ask ", "/api/ask/stream ", "/gradio_api/call/clear ", "/queue/data ", "/api/admin/articles "):

@@ -16,7 +16,7 @@ from assistant.errors import (
     UnknownModelError,
 )
 from assistant.tokens import count_tokens
-from tests.conftest import free_port
+from testsupport.procs import free_port
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t "])

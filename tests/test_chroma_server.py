@@ -8,7 +8,8 @@ import chromadb
 import pytest
 
 from assistant import Assistant
-from tests.conftest import CORPUS, ChromaServer
+from tests.conftest import CORPUS
+from testsupport.procs import ChromaServer
 
 pytestmark = pytest.mark.server
 

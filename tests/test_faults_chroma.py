@@ -10,8 +10,8 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import StoreUnavailableError
-from benchmarks.procs import REPO, app_environment, assistant_command
-from tests.conftest import CORPUS, ChromaServer, free_port, wait_for_port
+from tests.conftest import CORPUS
+from testsupport.procs import ChromaServer, app_environment, free_port, run_ingest, serving, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -51,17 +51,10 @@ def test_web_app_answers_503_naming_the_server_while_it_is_down_and_recovers(
 ) -> None:
     """A real `assistant serve` process: errors are JSON naming host:port, never a crash or a traceback."""
     env = app_environment(tmp_path / "data", chroma_server.port, ASSISTANT_AUTO_INGEST="false")
-    subprocess.run(assistant_command("ingest", str(CORPUS)), cwd=REPO, env=env, check=True, capture_output=True)
+    run_ingest(env, str(CORPUS))
     port = free_port()
-    app = subprocess.Popen(
-        assistant_command("serve", "--port", str(port)),
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     where = f"127.0.0.1:{chroma_server.port}"
-    try:
+    with serving(env, port, stderr=subprocess.PIPE) as app:
         wait_for_port(port, timeout=180, process=app)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             before = client.post("/api/ask", json={"question": QUESTION})
@@ -81,11 +74,4 @@ def test_web_app_answers_503_naming_the_server_while_it_is_down_and_recovers(
             after = client.post("/api/ask", json={"question": QUESTION})
             assert after.status_code == 200, after.text
             assert after.json() == before.json()
-    finally:
-        app.terminate()
-        try:
-            app.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
     assert app.stderr is not None and b"Traceback" not in app.stderr.read()

@@ -11,8 +11,8 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.chunking import _segmenter, sentence_spans
-from benchmarks.corpus_gen import articles
 from tests.conftest import CORPUS
+from testsupport.corpus_gen import articles
 
 
 def test_sentence_spans_match_pysbd_and_stay_right_under_threads() -> None:

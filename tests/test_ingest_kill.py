@@ -12,8 +12,8 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from benchmarks.corpus_gen import write_corpus
-from benchmarks.procs import REPO, app_environment, assistant_command
+from testsupport.corpus_gen import write_corpus
+from testsupport.procs import REPO, app_environment, assistant_command
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from assistant import Answer, Assistant, Evidence, Settings
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.registry import resolve
 from assistant.models import ModelUnavailableError, local_model_installed
-from tests.conftest import free_port
+from testsupport.procs import free_port
 
 QUESTION = "What share of Mongolia's exports go to China?"
 

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from benchmarks.procs import REPO, app_environment
+from testsupport.procs import app_environment, run_module
 
 pytestmark = pytest.mark.slow
 
 
 def run_benchmark(tmp_path: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `python -m module args` from the repository on a private data dir; it must exit 0."""
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=REPO,
-        env=app_environment(tmp_path / "data"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_module(module, *args, env=app_environment(tmp_path / "data"))
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 

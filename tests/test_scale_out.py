@@ -15,9 +15,9 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from benchmarks.corpus_gen import write_corpus
-from benchmarks.procs import REPO, app_environment, assistant_command
-from tests.conftest import CORPUS, ChromaServer
+from tests.conftest import CORPUS
+from testsupport.corpus_gen import write_corpus
+from testsupport.procs import REPO, ChromaServer, app_environment, run_ingest
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -40,9 +40,8 @@ def test_two_app_processes_serve_from_one_chroma_server_while_a_third_ingests(
     tmp_path: Path, chroma_server: ChromaServer
 ) -> None:
     port = chroma_server.port
-    ingest = assistant_command("ingest", str(CORPUS))
     env = app_environment(tmp_path / "ingester", port)
-    subprocess.run(ingest, cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+    run_ingest(env, str(CORPUS))
 
     generated = write_corpus(tmp_path / "new", NEW_ARTICLES, seed=21)
     last = generated[-1]  # ingested last: readers can only cite it once the whole ingest committed it
@@ -55,7 +54,7 @@ def test_two_app_processes_serve_from_one_chroma_server_while_a_third_ingests(
     logs = [tmp_path / f"reader-{n}.jsonl" for n in range(READERS)]
     readers = [
         subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.procs", str(questions_file), str(log), str(stop)],
+            [sys.executable, "-m", "testsupport.procs", str(questions_file), str(log), str(stop)],
             cwd=REPO,
             env=app_environment(tmp_path / f"reader-{n}", port),
             stderr=subprocess.PIPE,
@@ -70,14 +69,7 @@ def test_two_app_processes_serve_from_one_chroma_server_while_a_third_ingests(
             time.sleep(0.5)
 
         ingest_started = time.time()
-        subprocess.run(
-            assistant_command("ingest", str(tmp_path / "new")),
-            cwd=REPO,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+        run_ingest(env, str(tmp_path / "new"), timeout=600)
         ingest_ended = time.time()
         # Each reader answers the newest article's question, from the shared server, within a bounded time.
         deadline = time.monotonic() + 120

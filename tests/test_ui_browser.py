@@ -20,7 +20,8 @@ import pytest
 import uvicorn
 
 from assistant import Assistant, Settings
-from tests.conftest import CORPUS, free_port, wait_for_port
+from tests.conftest import CORPUS
+from testsupport.procs import free_port, wait_for_port
 from ui.server import create_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]

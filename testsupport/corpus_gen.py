@@ -9,7 +9,7 @@ Article `i` depends only on `(seed, i)`, so a small corpus is the prefix of a la
 Each article carries one fact sentence with a matching question (`questions()`), which the
 benchmarks use as labelled queries.
 
-    python -m benchmarks.corpus_gen OUT_DIR --articles 10000 [--seed 7]
+    python -m testsupport.corpus_gen OUT_DIR --articles 10000 [--seed 7]
 """
 
 from __future__ import annotations

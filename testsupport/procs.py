@@ -1,17 +1,23 @@
-"""Real processes for the benchmarks and fault tests: the `assistant` CLI and a reader process.
+"""Real processes for the tests and benchmarks: the `assistant` CLI, `assistant serve`, a `chroma run`
+server, a reader process, and the ports they listen on.
 
-python -m benchmarks.procs QUESTIONS.json OUT.jsonl STOP_FILE   # a reader, until STOP_FILE exists
+python -m testsupport.procs QUESTIONS.json OUT.jsonl STOP_FILE   # a reader, until STOP_FILE exists
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
+import shutil
+import socket
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,6 +41,89 @@ def app_environment(data_dir: Path, chroma_port: int | None = None, **extra: str
     if chroma_port is not None:
         env.update(CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma_port))
     return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listened on 127.0.0.1:{port} within {timeout:.0f}s")
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Terminate a process; kill it if it has not ended within `timeout` (uvicorn waits for requests in flight)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run_ingest(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
+    """`assistant ingest [args]` from the repository with `env` (see `app_environment`); it must exit 0."""
+    return subprocess.run(
+        assistant_command("ingest", *args), cwd=REPO, env=env, check=True, capture_output=True, timeout=timeout
+    )
+
+
+def run_module(module: str, *args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`python -m module args` from the repository with `env`, its output captured as text (not checked)."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@contextlib.contextmanager
+def serving(
+    env: dict[str, str], port: int, *, stderr: int | IO[bytes] | None = subprocess.DEVNULL
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `assistant serve --port PORT` with `env`, stopped on leaving; the caller waits for it as it needs."""
+    process = subprocess.Popen(
+        assistant_command("serve", "--port", str(port)), cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=stderr
+    )
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def chroma_executable() -> str:
+    return shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+
+
+class ChromaServer:
+    """A real `chroma run` on 127.0.0.1 at a free port, stoppable and restartable on the same data."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [chroma_executable(), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, process=self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
 
 
 def read_until_stopped(questions_file: Path, out_file: Path, stop_file: Path) -> None:
