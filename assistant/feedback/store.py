@@ -8,6 +8,7 @@ saved: the answers themselves never touch the database.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -78,7 +79,8 @@ class FeedbackStore:
         args: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(OSError):  # not creatable: every write then says it could not be saved
+                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             args["timeout"] = 30.0  # seconds a writer waits for another process's write to finish
         elif parsed.get_backend_name() == "postgresql":
             args["connect_timeout"] = max(1, round(connect_timeout))
