@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import tempfile
@@ -18,9 +19,22 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message, Settings
-from assistant.errors import InvalidQuestionError, NothingIndexedError, StoreUnavailableError, UnknownModelError
-from assistant.ingest import UnreadableFileError, read_article
+from assistant import (
+    Answer,
+    Assistant,
+    AssistantError,
+    Citation,
+    Evidence,
+    InvalidQuestionError,
+    Message,
+    NothingIndexedError,
+    Settings,
+    StoreUnavailableError,
+    UnknownModelError,
+    UnreadableFileError,
+    read_article,
+)
+from assistant.feedback import RecentAnswers
 from ui.limits import SlidingWindow, bucket
 
 MAX_QUESTION_CHARS = 4000
@@ -44,10 +58,14 @@ class AskResponse(BaseModel):
     citations: list[Citation] = Field(description="Every numbered passage the evidence or the answer refers to.")
     notices: list[str] = Field(default_factory=list)
     model: str
+    answer_id: str | None = Field(
+        default=None, description="This answer's id on this server, for POST /api/feedback and POST /api/export."
+    )
 
     @classmethod
-    def of(cls, answer: Answer) -> AskResponse:
+    def of(cls, answer: Answer, answer_id: str | None = None) -> AskResponse:
         return cls(
+            answer_id=answer_id,
             answer=answer.text,
             refused=answer.refused,
             evidence=answer.evidence,
@@ -137,13 +155,16 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_invalid_request)
 
 
-def api_router(bot: Assistant, settings: Settings) -> APIRouter:
+def api_router(bot: Assistant, settings: Settings, answers: RecentAnswers | None = None) -> APIRouter:
+    """`answers` keeps each answer by id (for feedback and export); a private store if not given."""
     router = APIRouter()
+    recent = answers if answers is not None else RecentAnswers()
 
     @router.post("/api/ask", response_model=AskResponse, tags=["ask"])
     def ask(body: AskRequest) -> AskResponse:
         """Answer a question from the articles; every sentence carries `[n]` citations to exact passages."""
-        return AskResponse.of(bot.ask(body.question, body.history))
+        answer = bot.ask(body.question, body.history)
+        return AskResponse.of(answer, recent.remember(body.question, body.history, answer, bot.settings))
 
     @router.post("/api/ask/stream", tags=["ask"], response_class=EventSourceResponse, responses=STREAM_RESPONSES)
     async def ask_stream(body: AskRequest) -> EventSourceResponse:
@@ -153,7 +174,8 @@ def api_router(bot: Assistant, settings: Settings) -> APIRouter:
         items = bot.stream(body.question, body.history)
         # The first item is computed before the response starts, so bad input still gets a 4xx status.
         first = await run_in_threadpool(next, items)
-        return EventSourceResponse(_events(first, items))
+        remember = functools.partial(recent.remember, body.question, body.history, settings=bot.settings)
+        return EventSourceResponse(_events(first, items, remember))
 
     @router.get("/api/articles", response_model=list[ArticleOut], tags=["articles"])
     def articles() -> list[ArticleOut]:
@@ -195,11 +217,13 @@ def api_router(bot: Assistant, settings: Settings) -> APIRouter:
     return router
 
 
-def _events(first: str | Evidence | Answer, rest: Iterator[str | Evidence | Answer]) -> Iterator[ServerSentEvent]:
+def _events(
+    first: str | Evidence | Answer, rest: Iterator[str | Evidence | Answer], remember: Callable[[Answer], str]
+) -> Iterator[ServerSentEvent]:
     item = first
     while True:
         if isinstance(item, Answer):
-            yield ServerSentEvent(AskResponse.of(item).model_dump_json(), event="answer")
+            yield ServerSentEvent(AskResponse.of(item, remember(item)).model_dump_json(), event="answer")
             return
         if isinstance(item, Evidence):
             yield ServerSentEvent(item.model_dump_json(), event="evidence")
@@ -212,14 +236,14 @@ def _events(first: str | Evidence | Answer, rest: Iterator[str | Evidence | Answ
             return
 
 
-def _admin(settings: Settings) -> Callable[..., None]:
+def _admin(settings: Settings, what: str = "Adding articles over HTTP") -> Callable[..., None]:
     """The admin check: a Bearer token (scheme in any case, RFC 9110), failed tries throttled per client."""
     failures = SlidingWindow(settings.admin_attempts_per_minute)
 
     def check(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
         token = settings.admin_token
         if token is None:
-            raise HTTPException(404, "Adding articles over HTTP is off: the operator sets ASSISTANT_ADMIN_TOKEN.")
+            raise HTTPException(404, f"{what} is off: the operator sets ASSISTANT_ADMIN_TOKEN.")
         client = bucket(request.client.host if request.client else "unknown")
         wait = failures.retry_after(client, count=False)
         if wait:

@@ -9,7 +9,9 @@ import gradio as gr
 from markupsafe import Markup
 
 from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Settings
+from assistant.feedback import RecentAnswers
 from ui.api import MAX_QUESTION_CHARS
+from ui.feedback_api import answer_tools_html
 from ui.render import answer_html, answer_plain_text, articles_html, error_html, question_html, streaming_html
 
 BUNDLED_STARTERS = {
@@ -58,7 +60,11 @@ def settings_html(bot: Assistant, s: Settings) -> str:
     return str(Markup('<table class="server-settings">{}</table>').format(body))
 
 
-def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> gr.Blocks:
+def build_chat(
+    bot: Assistant, settings: Settings, *, compact: bool = False, answers: RecentAnswers | None = None
+) -> gr.Blocks:
+    recent = answers if answers is not None else RecentAnswers()  # answers by id, for feedback and export
+
     def respond(question: str, shown: list[dict[str, str]], turns: list[dict[str, str]]) -> Iterator[Step]:
         if not isinstance(question, str) or not question.strip():
             gr.Info("Type a question about the articles first.")
@@ -77,7 +83,10 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
         try:
             for item in bot.stream(question, turns):
                 if isinstance(item, Answer):
-                    reply["content"] = answer_html(item)
+                    answer_id = recent.remember(question, turns, item, bot.settings)
+                    reply["content"] = answer_html(item) + answer_tools_html(
+                        answer_id, feedback=settings.feedback, comment_chars=settings.feedback_comment_chars
+                    )
                     turns = [*turns, {"role": "user", "content": question}, {"role": "assistant", "content": item.text}]
                     yield shown, shown, turns, "", answer_plain_text(item)
                     return
@@ -140,6 +149,9 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
                 with gr.Row():
                     clear_button = gr.Button("Clear conversation", elem_id="clear", size="sm", min_width=120)
                     copy_button = gr.Button("Copy answer with sources", elem_id="copy", size="sm", min_width=120)
+                    # Export and rating run in the page (ui/static/feedback.js) through /api/export and /api/feedback.
+                    export_md = gr.Button("Export (Markdown)", elem_id="export-md", size="sm", min_width=120)
+                    export_json = gr.Button("Export (JSON)", elem_id="export-json", size="sm", min_width=120)
                 copy_text = gr.Textbox(visible=False, elem_id="copy-text")
                 starter_buttons: list[tuple[gr.Button, str]] = []
                 if not compact and starters(bot):
@@ -175,4 +187,7 @@ def build_chat(bot: Assistant, settings: Settings, *, compact: bool = False) -> 
             api_visibility="private",
             js="(text) => { if (text) { navigator.clipboard.writeText(text); } }",
         )
+        for button, kind in ((export_md, "markdown"), (export_json, "json")):
+            js = f"() => {{ if (window.newsAssistantExport) {{ window.newsAssistantExport('{kind}'); }} }}"
+            button.click(None, None, None, api_name=f"export_{kind}", api_visibility="private", js=js)
     return blocks

@@ -45,7 +45,9 @@ def door(method: str, path: str) -> Door:
     if method in READS:
         return Door(Kind.READ)
     if not path.startswith("/gradio_api/"):
-        return Door(Kind.COSTLY)  # /api/ask, /api/ask/stream, /api/admin/articles, and anything unknown
+        # /api/ask, /api/ask/stream, /v1/chat/completions, /api/feedback, /api/export, /api/admin/articles, and
+        # anything unknown
+        return Door(Kind.COSTLY)
     route = path.removeprefix("/gradio_api/").rstrip("/")
     if route in CHEAP_GRADIO_POSTS:
         return Door(Kind.READ)

@@ -17,8 +17,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from assistant import Assistant, Settings
+from assistant.feedback import FeedbackStore, RecentAnswers
 from ui.api import add_error_handlers, api_router
 from ui.chat import build_chat
+from ui.feedback_api import feedback_router
 from ui.guards import Guards
 from ui.openai_api import openai_router
 
@@ -31,6 +33,8 @@ THEME = gr.themes.Soft(
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
 )
 HEAD = '<script src="/app-static/app.js" defer></script>'
+# Rating and export buttons under each answer (ui/static/feedback.js); their own file, so the page's script stays small.
+HEAD += '<script src="/app-static/feedback.js" defer></script><link rel="stylesheet" href="/app-static/feedback.css">'
 # The source page runs no script and loads nothing: article text can do no harm there even if escaping failed.
 SOURCE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -47,7 +51,12 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
     )
     add_error_handlers(app)
-    app.include_router(api_router(bot, settings))
+    answers = RecentAnswers()  # every answer given, by id: what feedback and export refer to
+    store = FeedbackStore.from_settings(settings) if settings.feedback else None
+    if store is not None:
+        store.start()  # migrations; a database that is down now is tried again on the first vote
+    app.include_router(api_router(bot, settings, answers))
+    app.include_router(feedback_router(answers, store, settings))
     app.include_router(openai_router(bot, settings))  # /v1: OpenAI's wire format
     app.mount("/app-static", StaticFiles(directory=STATIC), name="static")
 
@@ -102,8 +111,8 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
         return HTMLResponse(html, headers={"Content-Security-Policy": SOURCE_CSP})
 
     common = {"theme": THEME, "head": HEAD, "css_paths": [STATIC / "app.css"], "footer_links": []}
-    gr.mount_gradio_app(app, build_chat(bot, settings, compact=True), path="/widget", **common)
-    gr.mount_gradio_app(app, build_chat(bot, settings), path="/", **common)
+    gr.mount_gradio_app(app, build_chat(bot, settings, compact=True, answers=answers), path="/widget", **common)
+    gr.mount_gradio_app(app, build_chat(bot, settings, answers=answers), path="/", **common)
     app.add_middleware(Guards, settings=settings)
     return app
 
