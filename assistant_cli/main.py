@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message
+from assistant_cli.feedback import feedback_app
 from ui.render import citation_origin, source_meta
 
 app = typer.Typer(help="Answers questions from news articles, citing the exact passages.", no_args_is_help=True)
@@ -127,6 +128,7 @@ def serve(
 
 eval_app = typer.Typer(help="Measure the answers (`assistant eval`), or generate a question set for a corpus.")
 app.add_typer(eval_app, name="eval")
+app.add_typer(feedback_app, name="feedback")  # assistant_cli/feedback.py
 
 
 @eval_app.callback(invoke_without_command=True)

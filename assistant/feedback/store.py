@@ -35,6 +35,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 Rating = Literal["up", "down"]
 MIGRATE_TRIES = 5  # two processes starting at once may both try to create the table: the loser tries again
 ADVISORY_LOCK = 7_121_2026  # PostgreSQL: one migrating process at a time, whatever the others do
+SAVE_FAILED = "Your feedback could not be saved"
+READ_FAILED = "The stored feedback could not be read"
 
 
 class FeedbackUnavailableError(AssistantError):
@@ -92,7 +94,7 @@ class FeedbackStore:
     def from_settings(cls, settings: Settings) -> FeedbackStore:
         return cls(settings.feedback_database_url)
 
-    def migrate(self, revision: str = "head") -> None:
+    def migrate(self, revision: str = "head", what: str = "The feedback database could not be prepared") -> None:
         """Bring the schema to `revision` (the newest by default); rows already there are kept."""
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
@@ -106,14 +108,14 @@ class FeedbackStore:
                 break
             except SQLAlchemyError as error:
                 if attempt == MIGRATE_TRIES:
-                    raise self._unavailable(error) from error
+                    raise self._unavailable(error, what) from error
                 time.sleep(0.2 * attempt)
         self._migrated = revision == "head"
 
     def start(self) -> bool:
         """Migrate at start-up; a database that is down then is logged, and tried again on the first write."""
         try:
-            self._ensure_migrated()
+            self._ensure_migrated("The feedback database could not be prepared")
         except FeedbackUnavailableError as error:
             log.warning("feedback database %s not ready at start-up: %s", self.where, error.__cause__)
             return False
@@ -121,7 +123,7 @@ class FeedbackStore:
 
     def save(self, turn: AnsweredTurn, rating: Rating, comment: str | None) -> FeedbackRecord:
         """Store the reader's vote on `turn`; a second vote on the same answer replaces the first."""
-        self._ensure_migrated()
+        self._ensure_migrated(SAVE_FAILED)
         now = datetime.now(UTC)
         values = _row_values(turn, rating, comment)
         try:
@@ -142,26 +144,24 @@ class FeedbackStore:
 
     def records(self) -> list[FeedbackRecord]:
         """Every stored verdict, oldest first."""
-        self._ensure_migrated()
+        self._ensure_migrated(READ_FAILED)
         try:
             with Session(self.engine) as session:
                 return [record(row) for row in session.scalars(select(FeedbackRow).order_by(FeedbackRow.id))]
         except SQLAlchemyError as error:
-            raise self._unavailable(error, "The stored feedback could not be read") from error
+            raise self._unavailable(error, READ_FAILED) from error
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def _ensure_migrated(self) -> None:
+    def _ensure_migrated(self, what: str) -> None:
         if self._migrated:
             return
         with self._migrating:
             if not self._migrated:
-                self.migrate()
+                self.migrate(what=what)
 
-    def _unavailable(
-        self, error: Exception, what: str = "Your feedback could not be saved"
-    ) -> FeedbackUnavailableError:
+    def _unavailable(self, error: Exception, what: str = SAVE_FAILED) -> FeedbackUnavailableError:
         """The reader's message names no host or path; the log line names the database (password hidden)."""
         log.warning("feedback database %s: %s", self.where, str(error).splitlines()[0] if str(error) else error)
         return FeedbackUnavailableError(
