@@ -19,8 +19,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 # or a number with its separators ("3.3", "1,200").
 WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.\-](?=[^\W_]))*|\d+(?:[.,]\d+)*")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# A citation marker: [1], [1, 2] or [1; 2].
+# A citation marker: [1], [1, 2] or [1; 2]. MARKER_PATTERN is the marker alone, for patterns built around it.
+MARKER_PATTERN = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# A marker of one source, "[1]", as the answers print them: what the UI turns into a link.
+SINGLE_MARKER = re.compile(r"\[(\d+)\]")
 # scikit-learn's general English list (318 function words): pronouns and auxiliaries say nothing of a topic.
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "being", "having", "doing"}
 NEGATIONS = frozenset({"not", "no", "never", "none", "nor", "neither", "without", "nobody", "nothing", "cannot"})

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Formatter
 
-from assistant.schema import Message
+from assistant import Message
 from evals.dataset import EvalQuestion, GoldPassage, load_questions
 from testsupport import corpus_gen as gen
 

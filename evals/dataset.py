@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.schema import Message
+from assistant import Message
 
 DATASETS = Path(__file__).parent / "datasets"
 DEV_PATH = DATASETS / "dev.jsonl"

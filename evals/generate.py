@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.schema import Message
+from assistant import Message
 from evals.dataset import Category, EvalQuestion, GoldPassage, Split
 from evals.generate_checks import Asker, Check, check_item
 from evals.generate_rules import CorpusView, Plan, Sentence, plans, read_corpus
@@ -225,9 +225,7 @@ def generate_command(
     corpus: Path, count: int, model: str, out: Path | None, check_answerer: bool, console: Console
 ) -> int:
     """Returns the exit code: 0 with at least one accepted question, 1 with none, 2 on bad input."""
-    from assistant.errors import AssistantError
-    from assistant.models import BACKENDS, chat_model, local_model_installed
-    from assistant.settings import Settings
+    from assistant import BACKENDS, AssistantError, Settings, chat_model, local_model_installed
     from evals.generate_wording import ModelPhraser
     from evals.runner import indexed_assistant
 

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from itertools import chain, zip_longest
 from pathlib import Path
 
-from assistant.boilerplate import content_spans
-from assistant.chunking import sentence_spans
-from assistant.ingest import load_corpus
-from assistant.text import NUMBER_WORDS, words
+from assistant import NUMBER_WORDS, content_spans, load_corpus, sentence_spans, words
 from evals.dataset import Category
 
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"

@@ -22,7 +22,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import PromptTemplate
 from langchain_core.runnables import Runnable
 
-from assistant.schema import Message
+from assistant import Message
 from evals.generate_rules import Fact, Plan
 
 log = logging.getLogger(__name__)

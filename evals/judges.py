@@ -22,15 +22,17 @@ from pathlib import Path
 from pydantic import BaseModel
 from sklearn.metrics import balanced_accuracy_score
 
-import assistant.judge
-import assistant.judge_features
-import assistant.text
-from assistant import Settings
-from assistant.answer.llm import LLMAnswerer
-from assistant.answer.registry import ANSWERERS, resolve
-from assistant.embeddings import load_embeddings
-from assistant.judge import OfflineJudge
-from assistant.models import BACKENDS, chat_model, local_model_installed
+from assistant import (
+    BACKENDS,
+    OfflineJudge,
+    Settings,
+    chat_model,
+    filtered_by_offline_judge,
+    local_model_installed,
+    offline_judge,
+    offline_judge_files,
+)
+from assistant import resolve_model as resolve
 from evals.dataset import CLAIMS_PATH
 from evals.judge_sets import NEWS_DEV_CLAIMS, Case, LabelledSet, Part, claims_set
 from evals.llm_judge import PROMPTS, LLMJudge
@@ -113,13 +115,6 @@ def judge_name(requested: str) -> str:
     raise ValueError(f"Unknown judge {requested!r}. Choose one of: {', '.join(JUDGES)}.")
 
 
-def filtered_by_offline_judge(model: str) -> bool:
-    """True for answerers whose sentences pass the offline judge before they are shown (the language models)."""
-    factory = ANSWERERS.get(resolve(model))
-    target = getattr(factory, "func", factory)  # the backends register as partial(LLMAnswerer, backend=...)
-    return isinstance(target, type) and issubclass(target, LLMAnswerer)
-
-
 def grading(requested: str, model: str) -> Grading:
     """The judge for `model`'s faithfulness: `auto` avoids grading a filter with itself where a model can judge."""
     filtered_by = "offline" if filtered_by_offline_judge(model) else None
@@ -137,7 +132,7 @@ def grading(requested: str, model: str) -> Grading:
 def make_judge(name: str, settings: Settings) -> Judge:
     """A judge by its full name (`offline` or `llm:<backend>`, as `judge_name` returns)."""
     if name == "offline":
-        return OfflineJudge(load_embeddings(settings.embedding_model_path, settings.embedding_batch_size))
+        return offline_judge(settings.embedding_model_path, settings.embedding_batch_size)
     backend = judge_name(name).partition(":")[2]
     return LLMJudge(chat_model(backend, settings), name=name, retries=settings.llm_retries)
 
@@ -145,8 +140,7 @@ def make_judge(name: str, settings: Settings) -> Judge:
 def fingerprint(judge: str) -> str:
     """A hash of what decides the judge's verdicts: its code and weights (offline) or its code and prompts."""
     if judge == "offline":
-        code = [assistant.judge.__file__, assistant.judge_features.__file__, assistant.text.__file__]
-        files = [*map(Path, code), assistant.judge.WEIGHTS_PATH]
+        files = offline_judge_files()
     else:
         files = [Path(__file__).with_name("llm_judge.py"), *sorted(PROMPTS.glob("judge_*.txt"))]
     digest = hashlib.sha256()
@@ -204,7 +198,7 @@ def judge_card(name: str, settings: Settings) -> JudgeCard:
 @functools.cache
 def _offline_now(model_path: Path | None, version: str) -> tuple[SetAccuracy, ...]:
     """The offline judge on the two sets in this repository (seconds), once per process and judge version."""
-    judge = OfflineJudge(load_embeddings(model_path))
+    judge = offline_judge(model_path)
     return tuple(
         measure(judge, s) for s in (claims_set("claims", CLAIMS_PATH), claims_set("news-dev", NEWS_DEV_CLAIMS))
     )

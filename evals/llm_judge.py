@@ -14,8 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import PromptTemplate
 
-from assistant.judge import JudgeVerdict
-from assistant.text import strip_markers
+from assistant import JudgeVerdict, strip_markers
 
 PROMPTS = Path(__file__).parent / "prompts"
 MAX_CLAIMS = 5

@@ -15,9 +15,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from assistant.judge import JudgeVerdict
-from assistant.schema import Answer, Citation, Passage
-from assistant.text import citation_numbers
+from assistant import Answer, Citation, JudgeVerdict, Passage, citation_numbers
 from evals.dataset import EvalQuestion, GoldPassage
 
 

@@ -15,9 +15,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant import Assistant, Settings, metadata_card
-from assistant.errors import AssistantError, EmptyCorpusError, UnknownModelError
-from assistant.schema import Citation, Message
+from assistant import (
+    Assistant,
+    AssistantError,
+    Citation,
+    EmptyCorpusError,
+    Message,
+    Settings,
+    UnknownModelError,
+    metadata_card,
+)
 from evals.dataset import EvalQuestion, with_context_gold
 from evals.judges import Grading, JudgeCard, grading, judge_card, make_judge
 from evals.metrics import (

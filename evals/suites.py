@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.settings import bundled_corpus_dir
+from assistant import bundled_corpus_dir
 from evals.dataset import DATASETS, DEV_PATH
 
 NEWS_DEV_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "news-dev"

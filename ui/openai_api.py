@@ -24,9 +24,18 @@ from fastapi.routing import APIRoute
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.responses import Response
 
-from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message, Settings
-from assistant.errors import NothingIndexedError, StoreUnavailableError
-from assistant.tokens import count_tokens
+from assistant import (
+    Answer,
+    Assistant,
+    AssistantError,
+    Citation,
+    Evidence,
+    Message,
+    NothingIndexedError,
+    Settings,
+    StoreUnavailableError,
+    count_tokens,
+)
 from ui.limits import SlidingWindow, bucket
 from ui.openai_wire import (
     AnswerMessage,

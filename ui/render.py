@@ -13,11 +13,9 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-from assistant import Answer, ArticleMeta, Citation
-from assistant.cite import known
-from assistant.schema import AnswerSentence
+from assistant import SINGLE_MARKER as CITE_MARK
+from assistant import Answer, AnswerSentence, ArticleMeta, Citation, known
 
-CITE_MARK = re.compile(r"\[(\d+)\]")
 # Verification's verdicts on a sentence that is shown although the articles do not back it (or its citation).
 UNVERIFIED = {"unsupported", "uncited", "bad_citation"}
 ISO_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")

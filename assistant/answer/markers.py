@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 
 from assistant.chunking import sentence_spans
+from assistant.text import MARKER_PATTERN
 
 # Markers after the stop move before it, so that sentence splitting keeps them with their sentence.
-MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
+MARKERS_AFTER_STOP = re.compile(rf"([.!?])((?:\s*{MARKER_PATTERN})+)")
 # "According to [1], X" and "X, as stated in [1]." become "[1] X" and "X [1].".
 INLINE_CITATION = re.compile(
-    r"(?:,\s*)?\b(?:according to|as (?:stated|reported|mentioned|noted|said) in|per)\s+(\[\d+(?:\s*[,;]\s*\d+)*\]),?",
+    rf"(?:,\s*)?\b(?:according to|as (?:stated|reported|mentioned|noted|said) in|per)\s+({MARKER_PATTERN}),?",
     re.IGNORECASE,
 )
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")

@@ -1,0 +1,32 @@
+"""The public door to judging: whether passages support a claim, with the offline judge that verification
+uses, and what decides its verdicts. The evals (and anything else outside the library) judge through here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant import judge, judge_features, text
+from assistant.answer.llm import LLMAnswerer
+from assistant.answer.registry import ANSWERERS, resolve
+from assistant.embeddings import load_embeddings
+from assistant.judge import JudgeVerdict, OfflineJudge
+
+__all__ = ["JudgeVerdict", "OfflineJudge", "filtered_by_offline_judge", "offline_judge", "offline_judge_files"]
+
+
+def offline_judge(model_path: Path | None = None, batch_size: int = 64) -> OfflineJudge:
+    """The offline judge on an embedding model (default: the packaged one, as `Settings` has it):
+    `offline_judge().judge(claim, passages)`."""
+    return OfflineJudge(load_embeddings(model_path, batch_size))
+
+
+def offline_judge_files() -> list[Path]:
+    """The files whose change changes the offline judge's verdicts: its code and its fitted weights."""
+    return [Path(str(module.__file__)) for module in (judge, judge_features, text)] + [judge.WEIGHTS_PATH]
+
+
+def filtered_by_offline_judge(model: str) -> bool:
+    """True for answerers whose sentences pass the offline judge before they are shown (the language models)."""
+    factory = ANSWERERS.get(resolve(model))
+    target = getattr(factory, "func", factory)  # the backends register as partial(LLMAnswerer, backend=...)
+    return isinstance(target, type) and issubclass(target, LLMAnswerer)
