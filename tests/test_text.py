@@ -1,0 +1,54 @@
+"""One text toolkit: every step reads a word the same way ("Russia’s" with a curly apostrophe, "Russia's"
+with a straight one and "Russia" are one word to retrieval, the question analysis, the evidence ranking,
+the judge and the evals), and every citation-marker pattern is built from one definition."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import SINGLE_MARKER, citation_numbers, keywords, strip_markers
+from assistant.answer.markers import split_sentences
+from assistant.judge_features import read
+from assistant.question import question_keywords
+from assistant.retrieve import KeywordIndex
+from assistant.schema import Chunk
+from assistant.text import keyword_list, words
+from evals.metrics import facts_present
+
+SPELLINGS = ["Russia’s", "Russia's", "Russia"]
+
+
+def chunk(text: str) -> Chunk:
+    return Chunk(chunk_id=text, article_id="a", text=text, start=0, end=len(text))
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_russias_is_one_word_to_every_step(spelling: str) -> None:
+    assert words(f"{spelling} fuel") == ["russia", "fuel"]
+    assert keyword_list(f"{spelling} fuel") == keyword_list("Russia fuel")
+    assert keywords(f"{spelling} fuel") == keywords("Russia fuel")
+    assert question_keywords(f"What is {spelling} role?") == question_keywords("What is Russia role?")
+    assert read(f"{spelling} fuel").stems == read("Russia fuel").stems
+
+
+@pytest.mark.parametrize(("stored", "asked"), [(a, b) for a in SPELLINGS for b in SPELLINGS])
+def test_bm25_matches_any_spelling_of_russias(stored: str, asked: str) -> None:
+    """The keyword index finds a chunk whatever apostrophe the chunk or the question used."""
+    index = KeywordIndex([chunk(f"{stored} supplies"), chunk("Mongolia exports coal.")])
+    assert [c.text for c in index.search(f"{asked} role", 2)] == [f"{stored} supplies"]
+
+
+def test_the_evals_read_the_apostrophes_alike() -> None:
+    assert facts_present("Russia’s fuel reaches Mongolia.", ["Russia's fuel"]) == [True]
+
+
+def test_one_marker_definition_everywhere() -> None:
+    sentence = "Russia’s fuel reaches Mongolia [1, 2]; China buys coal [3]."
+    assert citation_numbers(sentence) == [1, 2, 3]
+    assert strip_markers(sentence) == "Russia’s fuel reaches Mongolia; China buys coal."
+    assert [m.group(1) for m in SINGLE_MARKER.finditer(sentence)] == ["3"]
+    # A model's markers after the stop move before it, and ", according to [3]" becomes a marker.
+    assert split_sentences("Fuel comes from Russia. [1, 2] Coal goes to China, according to [3].") == [
+        "Fuel comes from Russia [1, 2].",
+        "Coal goes to China [3].",
+    ]
