@@ -20,13 +20,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import Settings
 from ui.doors import Kind, door
+from ui.frames import FramePolicy
+from ui.html import render
 from ui.limits import SlidingWindow, bucket, client_address, networks
 from ui.openai_wire import error_body
 
 log = logging.getLogger(__name__)
 
-# Pages other sites may show in a frame; everything else may only be framed by our own pages.
-EMBEDDABLE_PREFIXES = ("/widget", "/source")  # "/source" itself is the hint the widget shows first
 # Routes in OpenAI's wire format (ui/openai_api.py): their clients read `{"error": {...}}`, not `detail`.
 OPENAI_PREFIX = "/v1/"
 # A JSON escape of a UTF-16 surrogate: valid in pairs (emoji), never alone in text.
@@ -36,9 +36,11 @@ SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 class Refused(Exception):
     """A request the gate answers itself, with a status and a message that says what to do."""
 
-    def __init__(self, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None, *, page: bool = False
+    ) -> None:
         super().__init__(detail)
-        self.status, self.detail, self.headers = status, detail, headers or []
+        self.status, self.detail, self.headers, self.page = status, detail, headers or [], page
 
 
 class ClientGone(Exception):
@@ -52,8 +54,7 @@ class Guards:
         self.body_seconds = settings.request_body_seconds
         self.limiter = SlidingWindow(settings.rate_limit_per_minute)
         self.trusted = networks(settings.trusted_proxies)
-        ancestors = " ".join(["'self'", *settings.embed_origins])
-        self.embeddable_csp = f"frame-ancestors {ancestors}".encode()
+        self.frames = FramePolicy(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,6 +67,9 @@ class Guards:
             body = await self._admit(scope, receive, client)
         except Refused as refusal:
             log.warning("%s: %d %s", where, refusal.status, refusal.detail)
+            if refusal.page:
+                await _refusal_page(send, refusal.status, refusal.detail)
+                return
             openai = scope["path"].startswith(OPENAI_PREFIX)
             await _reply(send, refusal.status, refusal.detail, refusal.headers, openai=openai)
             return
@@ -80,6 +84,9 @@ class Guards:
         entrance = door(method, path)
         if entrance.kind is Kind.CLOSED:
             raise Refused(404, entrance.reason)
+        framed_elsewhere = self.frames.refusal(scope)
+        if framed_elsewhere:
+            raise Refused(403, framed_elsewhere, page=True)
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
             raise Refused(413, f"The request body is larger than {self.max_bytes} bytes.")
@@ -119,8 +126,7 @@ class Guards:
                 return b"".join(chunks)
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send, where: str) -> None:
-        path: str = scope["path"]
-        csp = self.embeddable_csp if path.startswith(EMBEDDABLE_PREFIXES) else b"frame-ancestors 'self'"
+        csp = self.frames.csp(scope)
         state = {"status": 0, "finished": False, "logged": False}
 
         async def send_with_policy(message: Message) -> None:
@@ -201,6 +207,15 @@ def _detail(body: bytes) -> str:
         detail = body[:200].decode("utf-8", "replace")
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=True)
     return text[:300]
+
+
+async def _refusal_page(send: Send, status: int, reason: str) -> None:
+    """The widget's refusal as a page the frame shows: it holds only the reason, so any site may show it."""
+    body = render("widget_refused.html", reason=reason).encode()
+    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    csp = (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *")
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, csp]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _reply(
