@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
+from tests.browser_support import browser, watched  # noqa: F401  (the browser tests' fixtures)
 from testsupport.procs import REPO, ChromaServer
 
 CORPUS = REPO / "corpus"

@@ -6,40 +6,30 @@ One app server for the whole module (uvicorn in a thread, the bundled articles p
 
 from __future__ import annotations
 
-import functools
-import re
 import shutil
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import uvicorn
 
 from assistant import Assistant, Settings
+from tests.browser_support import (
+    Page,
+    Watched,
+    ask,
+    expect,
+    open_widget,
+    playwright_sync,
+    reply_of,
+    serve_folder,
+    serving,
+)
 from tests.conftest import CORPUS
-from testsupport.procs import free_port, wait_for_port
-from ui.server import create_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-Page = playwright_sync.Page
-expect = playwright_sync.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 ANSWERABLE = "What does Russia supply to Mongolia?"
 HOSTILE_QUESTION = "How many snow leopards did the rangers count?"
@@ -47,8 +37,6 @@ SNIPPET_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><ti
 <body><h1>Geography 101: Mongolia</h1><p>Ask the assistant about this week's reading.</p>
 {snippet}
 </body></html>"""
-FINISHED = re.compile(r"answer-(plain|checked|refused|error)\b")
-STEP_TIMEOUT_MS = 60_000  # an answer on 2 busy cores; the first one also warms the answerer
 
 
 @dataclass
@@ -61,21 +49,14 @@ class Servers:
     refused_site: str
 
 
-def _serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     corpus = tmp_path_factory.mktemp("ui-corpus")
     for source in [*CORPUS.iterdir(), *HOSTILE.iterdir()]:
         shutil.copy(source, corpus / source.name)
     allowed_dir, refused_dir = tmp_path_factory.mktemp("allowed-site"), tmp_path_factory.mktemp("refused-site")
-    allowed, allowed_url = _serve_folder(allowed_dir)
-    refused, refused_url = _serve_folder(refused_dir)
+    allowed, allowed_url = serve_folder(allowed_dir)
+    refused, refused_url = serve_folder(refused_dir)
 
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("ui-data"),
@@ -84,89 +65,16 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         embed_origins=[allowed_url],
         rate_limit_per_minute=1000,
     )
-    port = free_port()
-    app_url = f"http://127.0.0.1:{port}"
     bot = Assistant(settings)
-    server = uvicorn.Server(uvicorn.Config(create_app(bot), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for_port(port)
-    snippet = f'<script src="{app_url}/embed.js" data-label="Ask the articles" defer></script>'
-    for folder in (allowed_dir, refused_dir):
-        (folder / "index.html").write_text(SNIPPET_PAGE.format(snippet=snippet), encoding="utf-8")
+    with serving(bot) as app_url:
+        snippet = f'<script src="{app_url}/embed.js" data-label="Ask the articles" defer></script>'
         frame = f'<iframe id="plain" src="{app_url}/widget/" title="News assistant" width="420" height="640"></iframe>'
-        (folder / "iframe.html").write_text(SNIPPET_PAGE.format(snippet=frame), encoding="utf-8")
-    try:
+        for folder in (allowed_dir, refused_dir):
+            (folder / "index.html").write_text(SNIPPET_PAGE.format(snippet=snippet), encoding="utf-8")
+            (folder / "iframe.html").write_text(SNIPPET_PAGE.format(snippet=frame), encoding="utf-8")
         yield Servers(bot=bot, app=app_url, allowed_site=allowed_url, refused_site=refused_url)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        allowed.shutdown()
-        refused.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_sync.Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this)")
-    with playwright_sync.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@dataclass
-class Watched:
-    """A page with everything it tried: requests, dialogs, console errors."""
-
-    page: Page
-    requests: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-
-    def foreign_requests(self, *allowed_origins: str) -> list[str]:
-        origins = {urlsplit(origin).netloc for origin in allowed_origins}
-        parts = [(url, urlsplit(url)) for url in self.requests]
-        return [url for url, part in parts if part.scheme not in {"data", "blob"} and part.netloc not in origins]
-
-
-@pytest.fixture
-def watched(browser: playwright_sync.Browser) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    seen = Watched(page)
-    page.on("request", lambda request: seen.requests.append(request.url))
-    page.on("console", lambda message: seen.console.append(f"{message.type}: {message.text}"))
-
-    def on_dialog(dialog: playwright_sync.Dialog) -> None:
-        seen.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    try:
-        yield seen
-    finally:
-        context.close()
-
-
-def ask(scope: Page | playwright_sync.FrameLocator, question: str) -> playwright_sync.Locator:
-    """Type a question, press Enter, and return the finished answer (streaming done, sources rendered).
-    Its reply (`reply_of`) holds the evidence block before it."""
-    answers = scope.locator("#chat .answer")
-    before = answers.count()
-    box = scope.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    answer = answers.nth(before)
-    expect(answer).to_have_class(FINISHED)
-    return answer
-
-
-def reply_of(answer: playwright_sync.Locator) -> playwright_sync.Locator:
-    """The whole reply an answer belongs to: the evidence block, then the answer."""
-    return answer.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' reply ')][1]")
+    allowed.shutdown()
+    refused.shutdown()
 
 
 def record_answer_states(page: Page) -> None:
@@ -259,15 +167,6 @@ def test_app_marks_refusals_and_keeps_the_conversation_until_cleared(servers: Se
     expect(page.locator("#articles .article-list li")).to_have_count(len(servers.bot.articles()))
 
 
-def open_widget(page: Page, site: str) -> playwright_sync.FrameLocator:
-    page.goto(site + "/")
-    launcher = page.locator("#news-assistant-launcher")
-    expect(launcher).to_have_attribute("aria-expanded", "false")
-    launcher.click()
-    expect(launcher).to_have_attribute("aria-expanded", "true")
-    return page.frame_locator("#news-assistant-panel iframe")
-
-
 def test_widget_on_an_allowed_site_answers_with_citations_and_passages(servers: Servers, watched: Watched) -> None:
     page = watched.page
     widget = open_widget(page, servers.allowed_site)
@@ -302,16 +201,25 @@ def test_widget_on_an_allowed_site_answers_with_citations_and_passages(servers: 
     expect(page.frame_locator("#plain").locator("#question textarea")).to_be_visible()
 
 
-@pytest.mark.parametrize("variant", ["index.html", "iframe.html"])
-def test_a_site_not_on_the_allowlist_cannot_frame_the_widget(servers: Servers, watched: Watched, variant: str) -> None:
+def test_a_site_not_on_the_allowlist_is_told_so_and_cannot_frame_the_widget(servers: Servers, watched: Watched) -> None:
+    """The launcher asks first and says why in its panel; a plain frame gets a page that says why; a frame
+    that hides where it is (no Referer) is still blocked by the browser (frame-ancestors)."""
     page = watched.page
+    open_widget(page, servers.refused_site)
+    panel = page.locator("#news-assistant-panel")
+    expect(panel.get_by_role("alert")).to_contain_text(f"{servers.refused_site} may not show the assistant")
+    expect(panel.locator("iframe")).to_have_count(0)
+
+    page.goto(f"{servers.refused_site}/iframe.html")
+    refused = page.frame_locator("#plain")
+    expect(refused.get_by_role("alert")).to_contain_text(f"{servers.refused_site} may not show the assistant")
+    expect(refused.locator("#question")).to_have_count(0)
+
     with page.expect_console_message(lambda message: "frame-ancestors" in message.text) as refusal:
-        if variant == "index.html":
-            open_widget(page, servers.refused_site)
-        else:
-            page.goto(f"{servers.refused_site}/{variant}")
+        page.evaluate("document.getElementById('plain').referrerPolicy = 'no-referrer'")
+        page.evaluate("document.getElementById('plain').src += '?again'")
     assert servers.allowed_site in refusal.value.text  # the policy names only the allowed site
-    frame = page.locator("iframe").element_handle().content_frame()
+    frame = page.locator("#plain").element_handle().content_frame()
     assert frame is not None
     assert frame.url.startswith("chrome-error://")  # Chromium's blocked-frame page, not our chat
     assert frame.locator("#question").count() == 0
