@@ -50,6 +50,9 @@ class Candidate:
     coverage: float = 0.0  # share of the question's own words the sentence contains
     states_kind: bool = True
     stems: set[str] = field(default_factory=set)
+    # The words a reader takes the sentence with: its article's headline and the sentence before it
+    # ("He was born in 1966." is about whoever the previous sentence or the headline names).
+    context_stems: set[str] = field(default_factory=set)
     part_scores: list[float] = field(default_factory=list)  # for each sub-question of a two-fact question
 
 
@@ -62,15 +65,20 @@ class EvidenceRanker:
         """Whole statements of the passages, then the metadata card lines of their articles."""
         seen: set[tuple[str, int]] = set()
         found: list[tuple[ArticleMeta, int, int, str, Literal["text", "metadata"]]] = []
+        contexts: list[set[str]] = []
         for passage in passages:
             chunk = passage.chunk
+            headline = keywords(passage.meta.title)
+            before = ""
             for start, end in sentence_spans(chunk.text):
                 text = chunk.text[start:end]
                 key = (chunk.article_id, chunk.start + start)
+                previous, before = before, text
                 if key in seen or not is_statement(text):
                     continue
                 seen.add(key)
                 found.append((passage.meta, chunk.start + start, chunk.start + end, text, "text"))
+                contexts.append(headline | keywords(without_markup(previous)))
         for meta in {p.meta.article_id: p.meta for p in passages}.values():
             card = metadata_card(meta)
             for line in re.finditer(r"[^\n]+", card):
@@ -78,11 +86,14 @@ class EvidenceRanker:
         visible = [without_markup(text) for *_, text, _kind in found]
         views = [[plain, *_clauses(plain)] for plain in visible]
         vectors = iter(self._vectors([view for texts in views for view in texts]))
+        contexts += [set() for _ in range(len(found) - len(contexts))]  # a card line names its article itself
         candidates = []
-        for (meta, start, end, text, kind), plain, texts in zip(found, visible, views, strict=True):
+        for (meta, start, end, text, kind), plain, texts, context in zip(found, visible, views, contexts, strict=True):
             matrix = np.stack([next(vectors) for _ in texts])
             stems = keywords(plain)
-            candidates.append(Candidate(meta, start, end, text, plain, matrix[0], matrix, kind, stems=stems))
+            candidates.append(
+                Candidate(meta, start, end, text, plain, matrix[0], matrix, kind, stems=stems, context_stems=context)
+            )
         return candidates
 
     def rank(self, analysis: QuestionAnalysis, history: list[Message], candidates: list[Candidate]) -> list[Candidate]:
@@ -109,10 +120,14 @@ class EvidenceRanker:
         said = previous_answer(history) or ""
         for candidate, similarity in zip(candidates, semantic, strict=True):
             overlap = max((len(k & candidate.stems) / len(k) for k in keyword_sets if k), default=0.0)
+            context_only = candidate.context_stems - candidate.stems
+            in_context = max((len(k & context_only) / len(k) for k in keyword_sets if k), default=0.0)
             candidate.similarity = float(similarity)
             candidate.coverage = overlap
             candidate.states_kind = states_kind(analysis.kind, candidate.visible, question)
-            candidate.score = p.semantic_weight * candidate.similarity + (1 - p.semantic_weight) * overlap
+            candidate.score = p.semantic_weight * candidate.similarity + (1 - p.semantic_weight) * (
+                overlap + p.context_weight * in_context
+            )
             if not candidate.states_kind:
                 candidate.score -= p.missing_kind_penalty
             if follow_up and candidate.text in said:

@@ -32,6 +32,7 @@ class AnsweringParams(BaseModel):
     fitted_on: list[str]
     note: str = ""
     semantic_weight: float
+    context_weight: float
     missing_kind_penalty: float
     follow_up_weight: float
     already_said_penalty: float

@@ -30,6 +30,7 @@ from evals.suites import Suite, suites
 
 RANKING = {
     "semantic_weight": 0.8,
+    "context_weight": 0.5,
     "missing_kind_penalty": 0.2,
     "follow_up_weight": 0.5,
     "already_said_penalty": 0.15,
