@@ -31,9 +31,10 @@ UNKNOWN_ANSWER = (
 
 def answer_tools_html(answer_id: str, *, feedback: bool, comment_chars: int = 2000) -> str:
     """The place under an answer where the page's script puts its rating buttons (none when feedback is off);
-    it also marks the answer for export. Only data attributes: the chat's HTML sanitiser keeps those."""
-    template = Markup('<div class="answer-tools" data-answer-id="{}" data-feedback="{}" data-comment-max="{}"></div>')
-    return str(template.format(answer_id, "on" if feedback else "off", comment_chars))
+    it also marks the answer for export. All of it in class names: the chat's HTML sanitiser drops data-*
+    attributes but keeps classes, and an answer id (URL-safe base64) is a valid class name."""
+    classes = f"answer-tools answer-id-{answer_id} feedback-{'on' if feedback else 'off'} comment-max-{comment_chars}"
+    return str(Markup('<div class="{}"></div>').format(classes))
 
 
 class FeedbackIn(BaseModel):

@@ -1,6 +1,7 @@
 // Rating and export, in the app and the widget. Each answer ends with an empty
-// <div class="answer-tools" data-answer-id=...> (ui/feedback_api.py): this script puts thumbs up/down and an
-// optional comment there (when data-feedback="on"), posting to /api/feedback; the Export buttons post the
+// <div class="answer-tools answer-id-ID feedback-on comment-max-N"> (ui/feedback_api.py; class names, as the
+// chat's sanitiser keeps nothing else): this script puts thumbs up/down and an optional comment there (when
+// feedback-on), posting to /api/feedback; the Export buttons post the
 // ids of the answers on the page to /api/export and download the file. Elements are built with the DOM,
 // never innerHTML; what each answer's buttons showed is kept by id, so a re-rendered chat keeps it.
 (function () {
@@ -21,6 +22,13 @@
     });
   }
 
+  function mark(tools, prefix) {
+    for (var i = 0; i < tools.classList.length; i++) {
+      if (tools.classList[i].indexOf(prefix) === 0) return tools.classList[i].slice(prefix.length);
+    }
+    return "";
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
@@ -29,14 +37,14 @@
   }
 
   function build(tools) {
-    var id = tools.getAttribute("data-answer-id");
+    var id = mark(tools, "answer-id-");
     var mine = state[id] || (state[id] = { rating: null, status: "" });
     var box = el("div", { class: "feedback", role: "group", "aria-label": "Rate this answer" });
     box.appendChild(el("span", { class: "feedback-label" }, "Helpful?"));
     var status = el("p", { class: "feedback-status", role: "status" }, mine.status);
     var form = el("form", { class: "feedback-comment" });
     var area = el("textarea", {
-      class: "feedback-text", rows: "2", maxlength: tools.getAttribute("data-comment-max") || "2000",
+      class: "feedback-text", rows: "2", maxlength: mark(tools, "comment-max-") || "2000",
       "aria-label": "Comment (optional)", placeholder: "What was good or wrong? (optional)",
     });
     form.appendChild(area);
@@ -82,16 +90,16 @@
   }
 
   function decorate() {
-    document.querySelectorAll('.answer-tools[data-feedback="on"]').forEach(function (tools) {
+    document.querySelectorAll(".answer-tools.feedback-on").forEach(function (tools) {
       if (!tools.querySelector(".feedback")) build(tools);
     });
   }
 
   window.newsAssistantExport = function (format) {
     var ids = [];
-    document.querySelectorAll(".answer-tools[data-answer-id]").forEach(function (tools) {
-      var id = tools.getAttribute("data-answer-id");
-      if (ids.indexOf(id) < 0) ids.push(id);
+    document.querySelectorAll(".answer-tools").forEach(function (tools) {
+      var id = mark(tools, "answer-id-");
+      if (id && ids.indexOf(id) < 0) ids.push(id);
     });
     if (!ids.length) { window.alert("Ask a question first: there is nothing to export yet."); return; }
     post("/api/export", { answer_ids: ids, format: format }).then(function (response) {
