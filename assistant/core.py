@@ -22,7 +22,6 @@ from assistant.tokens import count_tokens, truncate_to_tokens
 
 log = logging.getLogger(__name__)
 
-HISTORY_TURNS_KEPT = 10
 # A token is rarely more than a few characters: a turn is cut to this many characters per token of its budget
 # before it is tokenized, so a megabyte of history costs no more to read than a turn at its limit.
 CHARS_PER_TOKEN_READ = 16
@@ -41,9 +40,9 @@ class Assistant:
         if settings is None:
             settings = Settings(**overrides)
         elif overrides:
-            settings = settings.model_copy(update=overrides)
+            settings = settings.with_overrides(**overrides)
         if model:
-            settings = settings.model_copy(update={"model": model})
+            settings = settings.with_overrides(model=model)
         self.settings = settings
         embeddings = load_embeddings(settings.embedding_model_path, settings.embedding_batch_size)
         self.store = ArticleStore(settings, embeddings)
@@ -153,7 +152,8 @@ class Assistant:
                 f"The conversation history is malformed at {where}: {first['msg']}. "
                 "Each turn needs a role ('user' or 'assistant') and a content string."
             ) from None
-        return self._within_budget(turns[-2 * HISTORY_TURNS_KEPT :])
+        kept = self.settings.history_turns
+        return self._within_budget(turns[-kept:] if kept else [])
 
     def _within_budget(self, turns: list[Message]) -> tuple[list[Message], list[str]]:
         per_turn, total = self.settings.max_history_turn_tokens, self.settings.max_history_tokens

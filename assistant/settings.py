@@ -38,9 +38,15 @@ def config_file() -> Path:
 
 
 class Settings(BaseSettings):
-    """All knobs of the assistant. Env vars use the `ASSISTANT_` prefix (e.g. ASSISTANT_MODEL)."""
+    """All knobs of the assistant. Env vars use the `ASSISTANT_` prefix (e.g. ASSISTANT_MODEL).
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+    Strict: a name that is no setting (a typo in assistant.toml, `Assistant(retrival_k=3)`) is an error naming
+    it, and so is a value out of range, whether it comes from the file, a keyword or `with_overrides`.
+    A *turn* is one message of the conversation, the user's or the assistant's, everywhere: here, in
+    `Assistant`, in the HTTP API's history and in what a language model reads.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
 
     data_dir: Path = Field(
         default_factory=lambda: Path(platformdirs.user_data_dir("news-assistant")),
@@ -78,6 +84,12 @@ class Settings(BaseSettings):
     )
     max_history_tokens: int = Field(
         default=2048, ge=64, description="Tokens read of the whole conversation, the latest turns first."
+    )
+    history_turns: int = Field(
+        default=20, ge=0, le=200, description="Latest turns (messages) of the conversation read at all."
+    )
+    rewrite_history_turns: int = Field(
+        default=4, ge=0, le=40, description="Latest turns a language model reads to make a follow-up standalone."
     )
 
     model: str = Field(
@@ -206,6 +218,18 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
         return (init_settings, env_settings, toml)
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """A copy with `overrides`, validated like the settings themselves: `retrieval_k=0` or an unknown name
+        is a `ValidationError` naming the field (`model_copy(update=...)` would take either silently)."""
+        if not overrides:
+            return self
+        # The profiles file was merged into widget_profiles already: validating it again would add it twice.
+        current = self.model_dump(exclude={"widget_profiles_file"})
+        checked = type(self).model_validate({**current, **overrides})
+        if "widget_profiles_file" in overrides:
+            return checked
+        return checked.model_copy(update={"widget_profiles_file": self.widget_profiles_file})
 
     @property
     def chroma_dir(self) -> Path:

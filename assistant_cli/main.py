@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message
+from assistant import Answer, Assistant, AssistantError, Citation, Evidence, Message, Settings
 from assistant_cli.feedback import feedback_app
 from ui.render import citation_origin, source_meta
 
@@ -28,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def friendly_errors(command: F) -> F:
-    """Show an `AssistantError` as one plain line and exit 1, never as a traceback."""
+    """Show an `AssistantError`, or settings that do not validate, as plain lines and exit 1, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -36,6 +37,11 @@ def friendly_errors(command: F) -> F:
             return command(*args, **kwargs)
         except AssistantError as error:
             err.print(f"[red]Error:[/red] {escape(str(error))}")
+            raise typer.Exit(1) from None
+        except ValidationError as error:  # Settings: a typo in assistant.toml or an ASSISTANT_ value out of range
+            for problem in error.errors(include_url=False):
+                where = ".".join(map(str, problem["loc"]))
+                err.print(f"[red]Error:[/red] setting {escape(where)}: {escape(problem['msg'])}")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -193,6 +199,27 @@ def eval_generate(
     from evals.generate import generate_command  # the eval suite loads only for this command
 
     raise typer.Exit(generate_command(corpus, count, model, out_file, check_answerer, out))
+
+
+@eval_app.command("from-feedback")
+@friendly_errors
+def eval_from_feedback(
+    out_file: Annotated[
+        Path, typer.Option("--out", help="JSONL to write, in the eval dataset format.")
+    ] = Path("evals/results/latest/feedback.jsonl"),
+) -> None:
+    """Turn every answer readers rated down (the feedback database the app writes) into a dataset row
+    for an evaluator to review: question, history, and in `notes` what was answered, cited and said."""
+    from assistant.feedback import FeedbackStore
+    from evals.from_feedback import feedback_questions, write_questions  # the eval suite loads only here
+
+    store = FeedbackStore.from_settings(Settings())
+    try:
+        questions = feedback_questions(store.records())
+    finally:
+        store.close()
+    write_questions(questions, out_file)
+    out.print(f"{len(questions)} down-rated answer(s) from {escape(store.where)} -> {escape(str(out_file))}")
 
 
 def stream_answer(bot: Assistant, question: str, history: list[Message]) -> Answer:

@@ -53,7 +53,6 @@ REFUSAL_CUE = re.compile(
 BACKOFF_SECONDS = 0.5
 # Judge scores between these are "unsure": the model's yes/no check decides (when time allows).
 UNSURE_BELOW, UNSURE_ABOVE = 0.25, 0.9
-HISTORY_TURNS_FOR_REWRITE = 4
 
 
 class ModelFault(Exception):
@@ -103,7 +102,8 @@ class LLMAnswerer(Answerer):
     def rewrite(self, question: str, history: list[Message]) -> str:
         if not is_follow_up(question, history):
             return question
-        turns = history[-HISTORY_TURNS_FOR_REWRITE:]
+        kept = self.settings.rewrite_history_turns
+        turns = history[-kept:] if kept else []
         conversation = "\n".join(f"{m.role.capitalize()}: {strip_markers(m.content)}" for m in turns)
         chain = self._rewrite_prompt | self.model.bind(stop=["\n"]) | StrOutputParser()
         try:
