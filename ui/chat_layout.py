@@ -14,8 +14,8 @@ from ui.html import render
 from ui.render import articles_html
 from ui.starters import MOST
 
-# The widget's frame is its whole screen: the chat gets what the header, the box and the buttons leave.
-COMPACT_CHAT_HEIGHT = "max(220px, calc(100vh - 230px))"
+# The widget's frame is its whole screen: the chat gets what the greeting, the box and two rows of buttons leave.
+COMPACT_CHAT_HEIGHT = "max(200px, calc(100vh - 330px))"
 
 
 @dataclass
@@ -59,8 +59,8 @@ def chat_layout(bot: Assistant, settings: Settings, *, compact: bool) -> ChatLay
     """Lay the chat out inside the current `gr.Blocks`: the app adds its header, the side panel, the
     articles and the settings; the widget gets a header its profile fills in and the source as an overlay."""
     header = gr.HTML(render("chat/app_header.html") if not compact else "", padding=False)
-    gr.HTML(render("chat/live_region.html"), padding=False)
-    with gr.Row(equal_height=False):
+    gr.HTML(render("chat/live_region.html"), padding=False, elem_classes=["live-block"])
+    with gr.Row(equal_height=False, elem_classes=["widget"] if compact else None):
         with gr.Column(scale=3, min_width=300):
             chatbot = gr.Chatbot(
                 elem_id="chat",

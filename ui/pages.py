@@ -1,5 +1,6 @@
 """The app's own pages besides the chat: the embed page for educators (with its live preview), the launcher
-script, the profile check the launcher makes, and the source pages the citations open. HTML from templates."""
+script, the profile check the launcher makes, the API docs, and the source pages the citations open.
+HTML from templates."""
 
 from __future__ import annotations
 
@@ -81,6 +82,10 @@ def pages_router(bot: Assistant, settings: Settings) -> APIRouter:
         """A sample course page holding the snippet the form built: the preview on /embed frames it."""
         script = Markup(snippet(public_base(request, settings), profile, theme, position))
         return HTMLResponse(render("embed_preview.html", script_tag=script))
+
+    @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(render("api_docs.html"))
 
     @router.get("/source", response_class=HTMLResponse, include_in_schema=False)
     def source_hint() -> HTMLResponse:

@@ -48,6 +48,7 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
     # FastAPIOffline serves Swagger UI's files itself (plain FastAPI links them from a CDN); no ReDoc: its
     # bundle still fetches a logo from cdn.redoc.ly.
     app = FastAPIOffline(
+        docs_url=None,  # ui/pages.py serves /docs: Swagger UI's files, with repairs for accessibility
         redoc_url=None,
         title="News assistant",
         summary="Answers questions only from news articles; every sentence cites an exact passage.",

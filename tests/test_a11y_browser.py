@@ -1,0 +1,138 @@
+"""Accessibility by measurement: axe-core (the real engine, bundled by axe-playwright-python) finds no serious
+or critical violation on any page a reader or an educator meets, in light and dark and at phone width.
+
+Pages: the app with an answer and its source open; the widget's launcher on a course page, its open chat
+with an answer, and its source view; the embed page and its preview; the API docs. Each frame is scanned
+in its own document (axe is injected into it), so a cross-origin frame is scanned too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from assistant import Assistant, Settings
+from tests.browser_support import Page, ask, expect, playwright_sync, serve_folder, serving
+from tests.conftest import CORPUS
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
+
+ANSWERABLE = "What does Russia supply to Mongolia?"
+BLOCKING = {"serious", "critical"}
+# Frames are scanned one by one: axe would otherwise wait on frames it was never injected into.
+OPTIONS = {"resultTypes": ["violations"], "iframes": False}
+VIEWS = {
+    "light": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light"},
+    "dark": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "dark"},
+    "phone": {"viewport": {"width": 390, "height": 844}, "color_scheme": "light"},
+}
+COURSE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Course page</title></head>
+<body><main><h1>Geography 101</h1><p>This week's reading.</p></main>{snippet}</body></html>"""
+REPORT = os.environ.get("AXE_REPORT")  # a JSON file to write the counts to, for a person to read
+axe = Axe()
+
+
+@dataclass
+class Site:
+    app: str
+    course: str
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    corpus = tmp_path_factory.mktemp("a11y-corpus")
+    for source in CORPUS.iterdir():
+        shutil.copy(source, corpus / source.name)
+    course_dir = tmp_path_factory.mktemp("a11y-course")
+    course_server, course = serve_folder(course_dir)
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("a11y-data"),
+        corpus_dir=corpus,
+        model="extractive",
+        rate_limit_per_minute=1000,
+        widget_profiles={"geo101": {"origins": [course], "title": "GEO 101 reading assistant"}},
+    )
+    with serving(Assistant(settings)) as app:
+        snippet = f'<script src="{app}/embed.js" data-profile="geo101" defer></script>'
+        (course_dir / "index.html").write_text(COURSE_PAGE.format(snippet=snippet), encoding="utf-8")
+        yield Site(app=app, course=course)
+    course_server.shutdown()
+
+
+def violations(scope: Page | playwright_sync.Frame, context: Any = None) -> list[dict[str, Any]]:
+    result = axe.run(scope, context=context, options=OPTIONS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "where": v["nodes"][0]["target"]}
+        for v in result.response["violations"]
+    ]
+
+
+def frame_of(page: Page, selector: str) -> playwright_sync.Frame:
+    frame = page.locator(selector).element_handle().content_frame()
+    assert frame is not None, selector
+    return frame
+
+
+def scan_app(page: Page, site: Site) -> dict[str, list[dict[str, Any]]]:
+    page.goto(site.app + "/")
+    answer = ask(page, ANSWERABLE)
+    answer.locator(".answer-text a.cite").first.click()
+    expect(page.frame_locator("#source-frame").locator("mark#passage")).to_be_visible()
+    return {"app": violations(page), "app source": violations(frame_of(page, "#source-frame"))}
+
+
+def scan_widget(page: Page, site: Site) -> dict[str, list[dict[str, Any]]]:
+    page.goto(site.course + "/")
+    launcher = page.locator("#news-assistant-launcher")
+    expect(launcher).to_be_visible()
+    found = {"widget launcher": violations(page, {"include": [["news-assistant-widget"]]})}
+    launcher.click()
+    widget = page.frame_locator("#news-assistant-panel iframe")
+    answer = ask(widget, ANSWERABLE)
+    found["widget panel"] = violations(page, {"include": [["news-assistant-widget"]]})
+    chat = frame_of(page, "#news-assistant-panel iframe")
+    found["widget chat"] = violations(chat)
+    answer.locator(".answer-text a.cite").first.click()
+    expect(widget.frame_locator("#source-frame").locator("mark#passage")).to_be_visible()
+    found["widget source view"] = violations(chat)
+    found["widget source"] = violations(chat.locator("#source-frame").element_handle().content_frame())
+    return found
+
+
+def scan_pages(page: Page, site: Site) -> dict[str, list[dict[str, Any]]]:
+    page.goto(site.app + "/embed")
+    preview = page.frame_locator("#preview")
+    expect(preview.locator("#news-assistant-launcher")).to_be_visible()
+    found = {"embed": violations(page), "embed preview": violations(frame_of(page, "#preview"))}
+    page.goto(site.app + "/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    found["docs"] = violations(page)
+    return found
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_no_serious_or_critical_violation_anywhere(
+    site: Site, browser: playwright_sync.Browser, view: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(**VIEWS[view])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        found = {**scan_app(page, site), **scan_widget(page, site), **scan_pages(page, site)}
+    finally:
+        context.close()
+    if REPORT:
+        report = Path(REPORT)
+        previous = json.loads(report.read_text()) if report.exists() else {}
+        report.write_text(json.dumps({**previous, view: found}, indent=1))
+    blocking = {name: [v for v in found_here if v["impact"] in BLOCKING] for name, found_here in found.items()}
+    assert {name: v for name, v in blocking.items() if v} == {}
