@@ -78,7 +78,7 @@ class Assistant:
         turns, history_notices = self._checked_history(history)
         notices += history_notices
         answerer = self.answerer(model or self.settings.model)
-        if not self.retriever.refresh():
+        if not self.retriever.committed_articles():
             raise NothingIndexedError("No articles are indexed yet. Run `assistant ingest [FOLDER]` first.")
         thoughts = answerer.prepare(question, turns)
         for item in answerer.answer_stream(question, turns, thoughts):
@@ -113,10 +113,10 @@ class Assistant:
         return report
 
     def articles(self) -> list[ArticleMeta]:
-        return sorted(self.retriever.refresh().values(), key=lambda a: a.article_id)
+        return sorted(self.retriever.committed_articles().values(), key=lambda a: a.article_id)
 
     def article(self, article_id: str) -> Article | None:
-        meta = self.retriever.refresh().get(article_id)
+        meta = self.retriever.committed_articles().get(article_id)
         text = self.store.article_text(article_id) if meta else None
         return Article(**meta.model_dump(), text=text) if meta and text is not None else None
 

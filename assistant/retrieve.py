@@ -14,11 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import bm25s
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict, PrivateAttr
 
 from assistant.embeddings import TextVectors
 from assistant.schema import ArticleMeta, Chunk, Passage
@@ -66,32 +62,33 @@ class _Snapshot:
     keywords: KeywordIndex
 
 
-class HybridRetriever(BaseRetriever):
-    """A LangChain retriever; `passages()` is the typed entry point the answerers use."""
+class HybridRetriever:
+    """Vector and keyword search over the committed articles; `passages()` is what the answerers use.
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    (Not a LangChain retriever: nothing used it as one, and `Passage` keeps the ranks and scores that a
+    LangChain `Document` would flatten into metadata.)"""
 
-    store: ArticleStore
-    embeddings: Embeddings
-    k: int = 5
-    candidate_k: int = 20
-    rrf_k: int = 60
-
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-    _build_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-    _snapshot: _Snapshot | None = PrivateAttr(default=None)
-    _text_vectors: TextVectors = PrivateAttr()
-
-    def model_post_init(self, context: Any, /) -> None:
-        self._text_vectors = TextVectors(self.embeddings)
+    def __init__(
+        self, store: ArticleStore, embeddings: Embeddings, k: int = 5, candidate_k: int = 20, rrf_k: int = 60
+    ) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.k = k
+        self.candidate_k = candidate_k
+        self.rrf_k = rrf_k
+        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        self._text_vectors = TextVectors(embeddings)
 
     @property
     def text_vectors(self) -> TextVectors:
         """Cached vectors of questions and sentences, shared with the answerers and the verifier."""
         return self._text_vectors
 
-    def refresh(self) -> dict[str, ArticleMeta]:
-        """Reload the committed article list and keyword index if an ingest committed since."""
+    def committed_articles(self) -> dict[str, ArticleMeta]:
+        """The committed articles by id, as of the store's latest version (reloading them, and the keyword
+        index, when an ingest committed since)."""
         return self._current()[0].articles
 
     def _current(self) -> tuple[_Snapshot, bool]:
@@ -157,13 +154,3 @@ class HybridRetriever(BaseRetriever):
             entry.update(score=entry["score"] + 1 / (self.rrf_k + rank), keyword_rank=rank)
         ranked = sorted(fused.values(), key=lambda e: e["score"], reverse=True)[: k or self.k]
         return [Passage(meta=articles[e["chunk"].article_id], **e) for e in ranked]
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(
-                page_content=p.chunk.text,
-                id=p.chunk.chunk_id,
-                metadata={**p.meta.model_dump(), "start": p.chunk.start, "end": p.chunk.end, "score": p.score},
-            )
-            for p in self.passages(query)
-        ]

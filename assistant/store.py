@@ -3,7 +3,8 @@
 An article record is written only after all of its chunks are in, so it is the commit point of
 an ingest: readers only use chunks whose article hash matches a committed record. A killed
 ingest therefore leaves invisible leftovers that the next ingest completes or deletes.
-The same code runs on an embedded PersistentClient or a `chroma run` server.
+The same code runs on an embedded PersistentClient or a `chroma run` server, through one API: chromadb's
+collections, for both (this module embeds the chunks itself).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 
 import chromadb
 import httpx
+from chromadb.api.models.Collection import Collection
+from chromadb.api.types import GetResult, Include
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
@@ -31,6 +33,7 @@ VERSION_ID = "__corpus_version__"
 # Registry records carry no meaning as vectors; Chroma still wants one per record.
 PLACEHOLDER_VECTOR: list[Sequence[float]] = [[1.0]]
 ADD_BATCH = 256
+PAGE = 5000  # chunk rows read at once: a large collection never loads whole
 
 
 @dataclass
@@ -71,16 +74,19 @@ def unreachable(settings: Settings, error: Exception) -> StoreUnavailableError:
 
 
 class ArticleStore:
+    """Chunk vectors in `chunks`, article records (and the corpus version) in `records`: two collections of
+    one client, read and written the same way."""
+
     def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
         self.settings = settings
+        self.embeddings = embeddings
         self.client = connect(settings)
-        self.vectors = Chroma(
-            collection_name=settings.collection,
-            embedding_function=embeddings,
-            client=self.client,
-            collection_configuration={"hnsw": {"space": "cosine"}},
+        self.chunks: Collection = self.client.get_or_create_collection(
+            settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
-        self.registry = self.client.get_or_create_collection(f"{settings.collection}-articles", embedding_function=None)
+        self.records: Collection = self.client.get_or_create_collection(
+            f"{settings.collection}-articles", embedding_function=None
+        )
 
     @contextmanager
     def _reachable(self) -> Iterator[None]:
@@ -96,7 +102,7 @@ class ArticleStore:
     def version(self) -> str | None:
         """Changes on every committed ingest; readers reload their keyword index when it does."""
         with self._reachable():
-            got = self.registry.get(ids=[VERSION_ID], include=["metadatas"])
+            got = self.records.get(ids=[VERSION_ID], include=["metadatas"])
         metadatas = got["metadatas"] or []
         return str(metadatas[0]["version"]) if metadatas else None
 
@@ -106,24 +112,27 @@ class ArticleStore:
     def _records(self) -> dict[str, Any]:
         """Metadata of every committed article record, by article id."""
         with self._reachable():
-            got = self.registry.get(where={"kind": "article"}, include=["metadatas"])
+            got = self.records.get(where={"kind": "article"}, include=["metadatas"])
         return dict(zip(got["ids"], got["metadatas"] or [], strict=True))
 
     def article_text(self, article_id: str) -> str | None:
         with self._reachable():
-            got = self.registry.get(ids=[article_id], include=["documents"])
+            got = self.records.get(ids=[article_id], include=["documents"])
         documents = got["documents"] or []
         return documents[0] if documents else None
 
-    def all_chunks(self) -> Iterator[StoredChunk]:
-        """Every chunk row, committed or not, paged so a large collection does not load at once."""
-        page = 5000
+    def _chunk_pages(self, include: Include) -> Iterator[GetResult]:
+        """Every chunk row, committed or not, `PAGE` rows at a time."""
         with self._reachable():
-            count = self.vectors._collection.count()
-        for offset in range(0, count, page):
+            count = self.chunks.count()
+        for offset in range(0, count, PAGE):
             with self._reachable():
-                got = self.vectors.get(limit=page, offset=offset, include=["documents", "metadatas"])
-            for id_, text, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield self.chunks.get(limit=PAGE, offset=offset, include=include)
+
+    def all_chunks(self) -> Iterator[StoredChunk]:
+        """Every chunk row, committed or not, with its text."""
+        for got in self._chunk_pages(["documents", "metadatas"]):
+            for id_, text, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
                 yield _stored_chunk(id_, text, m)
 
     def existing_chunk_ids(self, ids: list[str]) -> set[str]:
@@ -131,23 +140,30 @@ class ArticleStore:
         if not ids:
             return set()
         with self._reachable():
-            return set(self.vectors.get(ids=ids, include=[])["ids"])
+            return set(self.chunks.get(ids=ids, include=[])["ids"])
 
     def _chunk_ids_by_article(self) -> defaultdict[str, set[str]]:
         """Ids of every chunk row, committed or not, by article: metadata only, so no text travels."""
         stored: defaultdict[str, set[str]] = defaultdict(set)
-        page = 5000
-        for offset in range(0, self.vectors._collection.count(), page):
-            got = self.vectors.get(limit=page, offset=offset, include=["metadatas"])
-            for id_, metadata in zip(got["ids"], got["metadatas"], strict=True):
+        for got in self._chunk_pages(["metadatas"]):
+            for id_, metadata in zip(got["ids"], got["metadatas"] or [], strict=True):
                 stored[str(metadata["article_id"])].add(id_)
         return stored
 
     def search(self, query_vector: list[float], k: int) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks with cosine similarity."""
         with self._reachable():
-            hits = self.vectors.similarity_search_by_vector_with_relevance_scores(query_vector, k=k)
-        return [(_stored_chunk(doc.id or "", doc.page_content, doc.metadata), 1.0 - distance) for doc, distance in hits]
+            got = self.chunks.query(
+                query_embeddings=[query_vector],  # type: ignore[arg-type]
+                n_results=k,
+                include=["documents", "metadatas", "distances"],
+            )
+        ids, texts = got["ids"][0], (got["documents"] or [[]])[0]
+        metadatas, distances = (got["metadatas"] or [[]])[0], (got["distances"] or [[]])[0]
+        return [
+            (_stored_chunk(id_, text, m), 1.0 - distance)
+            for id_, text, m, distance in zip(ids, texts, metadatas, distances, strict=True)
+        ]
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -182,12 +198,7 @@ class ArticleStore:
         with tqdm(total=total, desc="Embedding chunks", unit="chunk", disable=not show_progress) as bar:
             for group in _batches_of_articles(pending, ADD_BATCH):
                 new_chunks = [(item.article, chunk) for item in group for chunk in item.new_chunks]
-                if new_chunks:
-                    self.vectors.add_texts(
-                        texts=[chunk.text for _, chunk in new_chunks],
-                        metadatas=[_chunk_metadata(article, chunk) for article, chunk in new_chunks],
-                        ids=[chunk.chunk_id for _, chunk in new_chunks],
-                    )
+                self.add_chunks(new_chunks)
                 self._commit([item.article for item in group], source)
                 stale = (stored[item.article.article_id] - item.expected_ids for item in group)
                 self._delete_chunks(id_ for ids in stale for id_ in ids)
@@ -198,7 +209,7 @@ class ArticleStore:
         sources = {id_: str(m["source_dir"]) for id_, m in self._records().items()}
         for article_id, article_source in sources.items():
             if article_source == source and article_id not in present:
-                self.registry.delete(ids=[article_id])
+                self.records.delete(ids=[article_id])
                 self._delete_chunks(stored[article_id])
                 report.removed.append(article_id)
         # Chunks whose article has no record (a crash before the first commit) are garbage.
@@ -220,15 +231,27 @@ class ArticleStore:
             }
             for article in articles
         ]
-        self.registry.upsert(
+        self.records.upsert(
             ids=[article.article_id for article in articles],
             documents=[article.text for article in articles],
             metadatas=metadatas,
             embeddings=PLACEHOLDER_VECTOR * len(articles),
         )
 
+    def add_chunks(self, chunks: list[tuple[Article, Chunk]]) -> None:
+        """Embed and store chunks of their articles; they stay invisible to readers until `_commit`."""
+        if not chunks:
+            return
+        texts = [chunk.text for _, chunk in chunks]
+        self.chunks.upsert(
+            ids=[chunk.chunk_id for _, chunk in chunks],
+            embeddings=self.embeddings.embed_documents(texts),  # type: ignore[arg-type]
+            documents=texts,
+            metadatas=[_chunk_metadata(article, chunk) for article, chunk in chunks],
+        )
+
     def _bump_version(self) -> None:
-        self.registry.upsert(
+        self.records.upsert(
             ids=[VERSION_ID],
             documents=[""],
             metadatas=[{"kind": "version", "version": uuid.uuid4().hex}],
@@ -238,7 +261,7 @@ class ArticleStore:
     def _delete_chunks(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for start in range(0, len(ids), 1000):
-            self.vectors.delete(ids=ids[start : start + 1000])
+            self.chunks.delete(ids=ids[start : start + 1000])
 
 
 @dataclass(frozen=True)

@@ -88,12 +88,12 @@ def measure_ingest(bot: Assistant, folder: Path) -> None:
     print(f"peak RSS before ingest {rss_before:.0f} MiB, after {peak_rss_mib():.0f} MiB")
     seconds, _ = timed(lambda: bot.ingest(folder, show_progress=False))
     print(f"second ingest (nothing changed): {seconds:.1f} s")
-    seconds, _ = timed(bot.retriever.refresh)
+    seconds, _ = timed(bot.retriever.committed_articles)
     print(f"reader reload after an ingest (committed records + BM25 index): {seconds:.1f} s")
 
 
 def measure_answers(bot: Assistant, generated: list[GeneratedArticle], count: int, seed: int) -> None:
-    bot.retriever.refresh()
+    bot.retriever.committed_articles()
     picked = random.Random(seed).sample(generated, min(count, len(generated)))
     questions = []
     for item in picked:

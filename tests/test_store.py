@@ -81,14 +81,7 @@ def test_uncommitted_chunks_are_invisible_and_completed_by_the_next_ingest(tmp_p
     bot = fresh_assistant(tmp_path, corpus_copy)
     article = next(a for a in load_corpus(corpus_copy).articles if a.article_id == "mongolia-delicate-balancing-act")
     partial = chunk_article(article)[:3]
-    bot.store.vectors.add_texts(
-        texts=[c.text for c in partial],
-        metadatas=[
-            {"article_id": c.article_id, "content_hash": article.content_hash, "start": c.start, "end": c.end}
-            for c in partial
-        ],
-        ids=[c.chunk_id for c in partial],
-    )
+    bot.store.add_chunks([(article, c) for c in partial])
     assert bot.articles() == []
     assert bot.retriever.passages("Mongolia exports to China") == []
 
