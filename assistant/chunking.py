@@ -86,6 +86,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
+def forget_sentence_spans() -> None:
+    """Empty the cache of sentence spans, so the next calls segment again (the thread-safety test needs it)."""
+    _sentence_spans.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Cached: answerers split the same retrieved passages again for every question (~3 ms each)."""
