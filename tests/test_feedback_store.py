@@ -72,7 +72,7 @@ def test_an_upgrade_keeps_the_feedback_stored_at_the_first_revision(url: str) ->
             text(
                 "INSERT INTO feedback (answer_id, created_at, rating, comment, question, history, answer, citations,"
                 " model, settings) VALUES ('old-answer', '2026-11-01 10:00:00+00:00', 'down', 'kept?', 'Old question',"
-                " '[]', 'Old answer [1]', '[{\"number\": 1, \"article_id\": \"a\", \"start\": 0, \"end\": 5}]',"
+                ' \'[]\', \'Old answer [1]\', \'[{"number": 1, "article_id": "a", "start": 0, "end": 5}]\','
                 " 'extractive', '{}')"
             )
         )
@@ -120,7 +120,7 @@ def test_an_unwritable_sqlite_path_says_the_feedback_was_not_saved(tmp_path: Pat
 def test_two_processes_write_at_once(url: str) -> None:
     """Two writer processes start on a fresh database at the same moment (both migrate), then each saves
     its own votes and votes on one shared answer; every vote lands, the shared answer has one row."""
-    count = 40
+    count = 200
     start_at = time.time() + 4  # both interpreters are up by then
     writers = [
         subprocess.Popen(
