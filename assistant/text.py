@@ -12,6 +12,7 @@ import re
 import threading
 from functools import lru_cache
 
+import simplemma
 import Stemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -60,9 +61,12 @@ _stemmer = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The Snowball stem of one lower-case word (PyStemmer objects are not thread-safe: one lock)."""
+    """The Snowball stem of one lower-case word's dictionary form (PyStemmer objects are not
+    thread-safe: one lock). The dictionary form first (simplemma's English lemma list) because a
+    stemmer only cuts endings: "met" and "meet", "paid" and "pay", "sold" and "sell" stay apart."""
+    lemma = simplemma.lemmatize(word.replace("'", ""), lang="en").casefold()
     with _stem_lock:
-        return str(_stemmer.stemWord(word.replace("'", "")))
+        return str(_stemmer.stemWord(lemma))
 
 
 def keyword_list(text: str) -> list[str]:
