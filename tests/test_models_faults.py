@@ -10,7 +10,6 @@ import pytest
 
 from assistant import Answer, Assistant, Evidence, Settings
 from assistant.answer.llm import LLMAnswerer
-from assistant.answer.registry import resolve
 from assistant.models import ModelUnavailableError, local_model_installed
 from testsupport.procs import free_port
 
@@ -18,7 +17,7 @@ QUESTION = "What share of Mongolia's exports go to China?"
 
 
 def answer_with(bot: Assistant, backend: str, **overrides: object) -> tuple[list[str], Answer]:
-    answerer = LLMAnswerer(bot.settings.model_copy(update=overrides), bot.retriever, backend=backend)
+    answerer = LLMAnswerer(bot.settings.with_overrides(**overrides), bot.retriever, backend=backend)
     evidence, *increments, answer = list(answerer.answer_stream(QUESTION, [], answerer.prepare(QUESTION, [])))
     assert isinstance(evidence, Evidence) and isinstance(answer, Answer)
     assert evidence.citations == answer.evidence and evidence.citations  # the evidence stays
@@ -44,9 +43,10 @@ def test_openai_without_a_server_says_what_to_set(bot: Assistant) -> None:
         answer_with(bot, "openai", openai_base_url=None, openai_api_key=None)
 
 
-def test_auto_is_local_when_installed_else_extractive() -> None:
+def test_auto_is_local_when_installed_else_extractive(bundled_settings: Settings) -> None:
+    """What an assistant set to `auto` (or to a backend) says it answers with."""
     assert Settings().model == "extractive"  # the tests pin it; the shipped default is auto
     assert Settings.model_fields["model"].default == "auto"
-    assert resolve("auto") == ("local" if local_model_installed() else "extractive")
-    assert resolve("openai") == "openai"
+    assert Assistant(bundled_settings, model="auto").model == ("local" if local_model_installed() else "extractive")
+    assert Assistant(bundled_settings, model="openai").model == "openai"
     assert {"extractive", "local", "openai", "ollama"} <= set(Assistant.models())

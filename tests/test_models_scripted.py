@@ -1,35 +1,86 @@
-"""The answerer's logic around a model, with LangChain's scripted chat model standing in for the
-model (its text is fixed, so each outcome is certain); retrieval, verification and citation are
-the real ones. Real models: test_models_smollm2.py and test_models_local.py."""
+"""The answerer's logic around a model, with a scripted chat model standing in for the model (its
+text is fixed, so each outcome is certain), registered by name through the door the real backends use;
+retrieval, verification and citation are the real ones. Real models: test_models_smollm2.py and
+test_models_local.py."""
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatResult
 
-from assistant import Answer, Assistant, Evidence
-from assistant.answer.llm import LLMAnswerer
+from assistant import Answer, Assistant, Evidence, Settings
+from assistant.answer.registry import create_answerer, register_chat_model, unregister
 
 QUESTION = "What share of Mongolia's exports go to China?"
 TRUE = "China is the destination for 90 % of Mongolia's exports, mostly coal and copper. [1]"
 INVENTED = "Mongolia's GDP grew by 7 % in 2023 thanks to Japan [1]."
+SCRIPTED = "scripted"
 
 
-def scripted(bot: Assistant, reply: str, **overrides: Any) -> tuple[list[str], Answer]:
-    answerer = LLMAnswerer(bot.settings.model_copy(update=overrides), bot.retriever, backend="openai")
-    answerer._model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+class Script:
+    """The scripted model's replies, in order (`enqueue`), and the prompts it was sent (`history`)."""
+
+    def __init__(self) -> None:
+        self.replies: deque[str] = deque()
+        self.history: list[list[BaseMessage]] = []
+
+    def enqueue(self, *replies: str) -> None:
+        self.replies.extend(replies)
+
+    def __iter__(self) -> Iterator[AIMessage]:
+        return self
+
+    def __next__(self) -> AIMessage:
+        if not self.replies:
+            raise StopIteration
+        return AIMessage(content=self.replies.popleft())
+
+
+class ScriptedChatModel(GenericFakeChatModel):
+    """LangChain's fake chat model (streams its replies word by word), keeping what it was asked."""
+
+    script: Any
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        self.script.history.append(messages)
+        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+@pytest.fixture
+def script() -> Iterator[Script]:
+    replies = Script()
+    register_chat_model(SCRIPTED, lambda settings: ScriptedChatModel(messages=replies, script=replies))
+    yield replies
+    unregister(SCRIPTED)
+
+
+def scripted(bot: Assistant, script: Script, reply: str, **overrides: Any) -> tuple[list[str], Answer]:
+    script.enqueue(reply)
+    answerer = create_answerer(SCRIPTED, bot.settings.with_overrides(**overrides), bot.retriever)
     evidence, *increments, answer = list(answerer.answer_stream(QUESTION, [], answerer.prepare(QUESTION, [])))
+    assert any(QUESTION in str(message.content) for message in script.history[0])  # the model was asked
     assert isinstance(evidence, Evidence) and isinstance(answer, Answer)
     assert evidence.citations == answer.evidence
     assert "".join(increments) == answer.text  # type: ignore[arg-type]
     return increments, answer  # type: ignore[return-value]
 
 
-def test_invented_sentence_is_removed_and_the_reader_told(bot: Assistant) -> None:
-    increments, answer = scripted(bot, f"{TRUE} {INVENTED}")
-    assert answer.model == "openai" and not answer.refused
+def test_invented_sentence_is_removed_and_the_reader_told(bot: Assistant, script: Script) -> None:
+    increments, answer = scripted(bot, script, f"{TRUE} {INVENTED}")
+    assert answer.model == SCRIPTED and not answer.refused
     assert answer.text == increments[0]  # only the verified sentence was ever shown
     assert "90 %" in answer.text and "GDP" not in answer.text and answer.text.endswith("[1].")
     assert [s.verdict for s in answer.sentences] == ["supported"]
@@ -40,24 +91,33 @@ def test_invented_sentence_is_removed_and_the_reader_told(bot: Assistant) -> Non
     assert "90 %" in citation.quote
 
 
-def test_show_mode_marks_unverified_sentences(bot: Assistant) -> None:
-    _, answer = scripted(bot, f"{TRUE} {INVENTED}", unverified_sentences="show")
+def test_show_mode_marks_unverified_sentences(bot: Assistant, script: Script) -> None:
+    _, answer = scripted(bot, script, f"{TRUE} {INVENTED}", unverified_sentences="show")
     assert [s.verdict for s in answer.sentences] == ["supported", "unsupported"]
     assert answer.text.endswith("thanks to Japan. (unverified)")
 
 
-def test_nothing_verified_falls_back_to_the_extractive_answer(bot: Assistant) -> None:
-    _, answer = scripted(bot, f"{INVENTED} Mongolia sells horses.")
+def test_nothing_verified_falls_back_to_the_extractive_answer(bot: Assistant, script: Script) -> None:
+    _, answer = scripted(bot, script, f"{INVENTED} Mongolia sells horses.")
     assert answer.model == "extractive" and "90 %" in answer.text
     assert any("Showing quotes from the articles instead" in n for n in answer.notices)
 
 
-def test_a_model_refusal_of_answering_evidence_shows_the_quotes(bot: Assistant) -> None:
-    _, answer = scripted(bot, "The articles don't cover this.")
+def test_a_model_refusal_of_answering_evidence_shows_the_quotes(bot: Assistant, script: Script) -> None:
+    _, answer = scripted(bot, script, "The articles don't cover this.")
     assert not answer.refused and answer.model == "extractive" and "90 %" in answer.text
     assert any("found no answer in the evidence" in n for n in answer.notices), answer.notices
 
 
-def test_stray_markers_and_bullets(bot: Assistant) -> None:
-    _, answer = scripted(bot, f"- **{TRUE}**\n[2]\n\n[1]")
-    assert answer.model == "openai" and [s.verdict for s in answer.sentences] == ["supported"]
+def test_stray_markers_and_bullets(bot: Assistant, script: Script) -> None:
+    _, answer = scripted(bot, script, f"- **{TRUE}**\n[2]\n\n[1]")
+    assert answer.model == SCRIPTED and [s.verdict for s in answer.sentences] == ["supported"]
+
+
+def test_a_registered_model_is_picked_by_name(bundled_settings: Settings, script: Script) -> None:
+    """Registered like the built-in backends, the name works wherever a model is named."""
+    script.enqueue(TRUE)
+    bot = Assistant(bundled_settings)
+    assert SCRIPTED in Assistant.models()
+    answer = bot.ask(QUESTION, model=SCRIPTED)
+    assert answer.model == SCRIPTED and "90 %" in answer.text and len(script.history) >= 1

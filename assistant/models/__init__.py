@@ -29,4 +29,4 @@ def chat_model(name: str, settings: Settings) -> BaseChatModel:
     return BACKENDS[name](settings)
 
 
-__all__ = ["BACKENDS", "ModelUnavailableError", "chat_model", "local_model_installed"]
+__all__ = ["BACKENDS", "ChatModelFactory", "ModelUnavailableError", "chat_model", "local_model_installed"]
