@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
@@ -28,7 +28,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 
 from assistant.answer.base import REFUSAL, Answerer
-from assistant.answer.extractive import ExtractiveAnswerer, cite_all, lead_sentences, with_assessment
+from assistant.answer.extractive import Assessment, ExtractiveAnswerer, cite_all, lead_sentences, with_assessment
 from assistant.answer.llm_sources import evidence_sources, render
 from assistant.answer.markers import SentenceStream
 from assistant.cite import CitationBook
@@ -138,17 +138,8 @@ class LLMAnswerer(Answerer):
         messages = self._answer_prompt.format_messages(
             sources=render(sources, draft.evidence), question=thoughts.standalone_question
         )
-        notices, failed = [], ""
-        sentences = SentenceStream()
-        try:
-            for increment in self._stream(messages):
-                for sentence in sentences.feed(increment):
-                    yield from self._take(sentence, sources, draft)
-            for sentence in sentences.finish():
-                yield from self._take(sentence, sources, draft)
-        except ModelFault as fault:
-            failed = f"The {self.name} model failed: {fault}."
-            notices.append(failed)
+        failed = yield from self._verified_sentences(messages, sources, draft)
+        notices = [failed] if failed else []
         if draft.removed:
             notices.append(
                 f"{draft.removed} sentence(s) of the {self.name} model's answer were "
@@ -160,18 +151,39 @@ class LLMAnswerer(Answerer):
                 notices[0] += " The answer may be incomplete."
             yield self._answer(draft, thoughts, refused=False, notices=notices)
         else:
-            # The evidence was judged to answer (else no model would have been asked); on held-out
-            # questions the model's own "the articles don't say" was no better than chance, so the
-            # quotes are shown rather than a refusal.
-            if draft.refusals and not failed:
-                notices.append(f"The {self.name} model found no answer in the evidence.")
-            elif not failed:
-                notices.append("No sentence of the model's answer could be verified against the evidence.")
-            notices.append("Showing quotes from the articles instead.")
-            for quote in self._fallback.quote_sentences(assessment, draft.book):
-                draft.sentences.append(quote)
-                yield draft.show(quote.text)
-            yield self._answer(draft, thoughts, refused=False, notices=notices, model=self._fallback.name)
+            yield from self._quotes_instead(assessment, draft, thoughts, notices, failed)
+
+    def _verified_sentences(
+        self, messages: list[BaseMessage], sources: dict[int, Source], draft: Draft
+    ) -> Generator[str, None, str]:
+        """Stream the model's answer, yielding each sentence the evidence supports; return why the model
+        failed ("" when it did not)."""
+        sentences = SentenceStream()
+        try:
+            for increment in self._stream(messages):
+                for sentence in sentences.feed(increment):
+                    yield from self._take(sentence, sources, draft)
+            for sentence in sentences.finish():
+                yield from self._take(sentence, sources, draft)
+        except ModelFault as fault:
+            return f"The {self.name} model failed: {fault}."
+        return ""
+
+    def _quotes_instead(
+        self, assessment: Assessment, draft: Draft, thoughts: Thoughts, notices: list[str], failed: str
+    ) -> Iterator[str | Answer]:
+        """No sentence of the model's stood: the evidence was judged to answer (else no model would have been
+        asked), and on held-out questions the model's own "the articles don't say" was no better than chance,
+        so the quotes are shown rather than a refusal."""
+        if draft.refusals and not failed:
+            notices.append(f"The {self.name} model found no answer in the evidence.")
+        elif not failed:
+            notices.append("No sentence of the model's answer could be verified against the evidence.")
+        notices.append("Showing quotes from the articles instead.")
+        for quote in self._fallback.quote_sentences(assessment, draft.book):
+            draft.sentences.append(quote)
+            yield draft.show(quote.text)
+        yield self._answer(draft, thoughts, refused=False, notices=notices, model=self._fallback.name)
 
     def _take(self, sentence: str, sources: dict[int, Source], draft: Draft) -> Iterator[str]:
         """Check one sentence; yield it if it is shown."""
