@@ -29,7 +29,7 @@ def test_chunks_cover_the_article_and_end_on_sentence_boundaries() -> None:
     for article in articles():
         chunks = chunk_article(article)
         sentence_ends = {end for _, end in sentence_spans(article.text)}
-        covered = set()
+        covered: set[int] = set()
         for chunk in chunks:
             covered.update(range(chunk.start, chunk.end))
             assert chunk.end in sentence_ends, article.text[chunk.end - 30 : chunk.end]

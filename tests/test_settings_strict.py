@@ -44,7 +44,7 @@ def test_a_typo_in_a_keyword_is_an_error_naming_it() -> None:
 @pytest.mark.parametrize(("name", "value"), [("retrieval_k", 0), ("evidence_sentences", 99), ("retrival_k", 3)])
 def test_overrides_are_validated(bundled_settings: Settings, name: str, value: int) -> None:
     with pytest.raises(ValidationError, match=name):
-        Assistant(bundled_settings, **{name: value})
+        Assistant(bundled_settings, **{name: value})  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match=name):
         bundled_settings.with_overrides(**{name: value})
 
