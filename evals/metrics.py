@@ -79,41 +79,37 @@ def check_sentences(answer: Answer, judge: Judge) -> list[SentenceCheck]:
     if answer.refused:
         return []
     quotes = {c.number: c.quote for c in answer.citations}
-    checks = []
-    for sentence in answer.sentences:
-        cited = [quotes[n] for n in sentence.citations if n in quotes]
-        if not sentence.text.strip() or sentence.verdict == "note":
-            continue  # a note speaks about the articles ("they disagree"), it quotes no claim from them
-        if not cited:
-            reason = "cites nothing" if not sentence.citations else "its citations do not resolve"
-            checks.append(
-                SentenceCheck(
-                    text=sentence.text,
-                    citations=sentence.citations,
-                    supported=False,
-                    score=0.0,
-                    reasons=[reason],
-                    precise_citations=[],
-                )
-            )
-            continue
-        verdict = judge.judge(sentence.text, cited)
-        resolved = [n for n in sentence.citations if n in quotes]
+    return [
+        check_sentence(sentence.text, sentence.citations, quotes, judge)
+        for sentence in answer.sentences
+        # a note speaks about the articles ("they disagree"), it quotes no claim from them
+        if sentence.text.strip() and sentence.verdict != "note"
+    ]
+
+
+def check_sentence(text: str, citations: list[int], quotes: dict[int, str], judge: Judge) -> SentenceCheck:
+    """One sentence against the union of the quotes it cites (unsupported when none resolves), and which of
+    them support it alone."""
+    resolved = [n for n in citations if n in quotes]
+    if not resolved:
+        verdict = JudgeVerdict(
+            supported=False, score=0.0, reasons=["cites nothing" if not citations else "its citations do not resolve"]
+        )
+        precise: list[int] = []
+    else:
+        verdict = judge.judge(text, [quotes[n] for n in resolved])
         if len(resolved) == 1:
             precise = resolved if verdict.supported else []
         else:
-            precise = [n for n in resolved if judge.judge(sentence.text, [quotes[n]]).supported]
-        checks.append(
-            SentenceCheck(
-                text=sentence.text,
-                citations=sentence.citations,
-                supported=verdict.supported,
-                score=verdict.score,
-                reasons=verdict.reasons,
-                precise_citations=precise,
-            )
-        )
-    return checks
+            precise = [n for n in resolved if judge.judge(text, [quotes[n]]).supported]
+    return SentenceCheck(
+        text=text,
+        citations=citations,
+        supported=verdict.supported,
+        score=verdict.score,
+        reasons=verdict.reasons,
+        precise_citations=precise,
+    )
 
 
 def markers_resolve(answer: Answer) -> bool:

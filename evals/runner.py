@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -203,22 +204,36 @@ def indexed_assistant(corpus: Path) -> Iterator[Assistant]:
         yield bot
 
 
+def question_fields(question: EvalQuestion) -> dict[str, Any]:
+    """What a result repeats of its question, whether the answer came or failed."""
+    return {
+        "id": question.id,
+        "category": question.category,
+        "split": question.split,
+        "question": question.question,
+        "history": question.history,
+        "answerable": question.answerable,
+        "gold_quotes": [g.quote for g in question.gold],
+        "reference": question.reference,
+        "notes": question.notes,
+        "key_facts": question.key_facts,
+        "forbidden": question.forbidden,
+    }
+
+
 def score_question(
     bot: Assistant, model: str, question: EvalQuestion, judge: Judge, texts: dict[str, str], cards: dict[str, str]
 ) -> QuestionResult:
     gold = locate_gold(question.gold, texts)
+    asked = question_fields(question)
     started = time.perf_counter()
     try:
         answer = bot.ask(question.question, question.history, model=model)
     except AssistantError as error:
         latency = time.perf_counter() - started
         return QuestionResult(
-            id=question.id, category=question.category, split=question.split, question=question.question,
-            history=question.history,
-            answerable=question.answerable, answer="", refused=False, error=str(error), key_facts=question.key_facts,
-            forbidden=question.forbidden, gold_quotes=[g.quote for g in question.gold], reference=question.reference,
-            notes=question.notes,
-            facts_found=[False] * len(question.key_facts), correct=False, refusal_correct=False, latency_s=latency,
+            **asked, answer="", refused=False, error=str(error), facts_found=[False] * len(question.key_facts),
+            correct=False, refusal_correct=False, latency_s=latency,
         )  # fmt: skip
     latency = time.perf_counter() - started
     checks = check_sentences(answer, judge)
@@ -227,23 +242,13 @@ def score_question(
     result = outcome(question, answer)
     recall, rank = retrieval_scores(answer.thoughts.passages, gold) if gold else (None, None)
     return QuestionResult(
-        id=question.id,
-        category=question.category,
-        split=question.split,
-        question=question.question,
-        history=question.history,
-        answerable=question.answerable,
+        **asked,
         answer=answer.text,
         refused=answer.refused,
         sentences=checks,
         citations=answer.citations,
-        gold_quotes=[g.quote for g in question.gold],
-        reference=question.reference,
         retrieved=[p.chunk.text for p in answer.thoughts.passages],
-        notes=question.notes,
-        key_facts=question.key_facts,
         facts_found=result.facts_found,
-        forbidden=question.forbidden,
         forbidden_found=result.forbidden_found,
         correct=result.correct,
         refusal_correct=result.refusal_correct,
