@@ -283,13 +283,13 @@ def test_every_request_of_the_app_widget_and_docs_goes_to_our_server(servers: Se
     """No CDN: fonts, scripts and styles all come from the app (the machines and many classrooms are offline)."""
     page = watched.page
     for path, ready in [
-        ("/", "#question textarea"),
-        ("/widget/", "#question textarea"),
-        ("/embed", "#news-assistant-launcher"),
-        ("/docs", ".swagger-ui .info"),
+        ("/", page.locator("#question textarea")),
+        ("/widget/", page.locator("#question textarea")),
+        ("/embed", page.frame_locator("#preview").locator("#news-assistant-launcher")),  # the preview's launcher
+        ("/docs", page.locator(".swagger-ui .info")),
     ]:
         page.goto(servers.app + path)
-        expect(page.locator(ready).first).to_be_visible()
+        expect(ready.first).to_be_visible()
         page.wait_for_timeout(1000)  # late fetches (fonts, icons); Gradio's open event stream never goes idle
     assert len(watched.requests) > 20  # the pages really loaded their assets
     assert watched.foreign_requests(servers.app) == []

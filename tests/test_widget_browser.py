@@ -64,12 +64,14 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
             "geo101": {**GEO101, "origins": [site]},
             "geo101-dark": {**GEO101, "theme": "dark", "position": "right", "origins": [site]},
             "tiny": {"origins": [site], "messages_per_session": 2},
+            "greeter": {"origins": [site], "open_on_load": True},
             "elsewhere": {"origins": ["https://school.example"]},
         },
     )  # no embed_origins: the widget without a profile may be shown by this server's pages only
     bot = Assistant(settings)
     with serving(bot) as app:
         pages = {"geo101": "geo101", "dark": "geo101-dark", "tiny": "tiny", "nope": "nope", "elsewhere": "elsewhere"}
+        pages["greeter"] = "greeter"
         for name, profile in pages.items():
             snippet = f'<script src="{app}/embed.js" data-profile="{profile}" defer></script>'
             (site_dir / f"{name}.html").write_text(HOSTILE_PAGE.replace("{snippet}", snippet), encoding="utf-8")
@@ -164,6 +166,39 @@ def test_a_plain_frame_naming_an_unknown_profile_shows_why(course: Course, watch
     refused = watched.page.frame_locator("#plain")
     expect(refused.get_by_role("alert")).to_contain_text("no widget profile named “nope”")
     expect(refused.locator("#question")).to_have_count(0)
+
+
+def test_a_profile_may_open_the_chat_on_load_without_taking_focus(course: Course, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{course.site}/plain-greeter.html")
+    expect(page.frame_locator("#news-assistant-panel iframe").locator("#question textarea")).to_be_visible()
+    expect(page.locator("#news-assistant-launcher")).to_have_attribute("aria-expanded", "true")
+    assert deep_focus(page) == "page:BODY"  # the reader was not moved
+
+
+def test_the_embed_page_builds_the_snippet_and_previews_it(course: Course, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{course.app}/embed")
+    snippet = page.locator("#script-snippet")
+    expect(snippet).to_have_text(f'<script src="{course.app}/embed.js" data-label="Ask the articles" defer></script>')
+    expect(page.locator("#origins")).to_contain_text("Only this server's own pages")
+    page.select_option("#profile", "geo101")
+    page.select_option("#theme", "dark")
+    page.select_option("#position", "right")  # over the profile's "left"
+    expect(snippet).to_have_text(
+        f'<script src="{course.app}/embed.js" data-profile="geo101" data-theme="dark" data-position="right" '
+        "defer></script>"
+    )
+    expect(page.locator("#origins li")).to_have_text([course.site])
+    preview = page.frame_locator("#preview")
+    launcher = preview.locator("#news-assistant-launcher")
+    expect(launcher).to_have_text(GEO101["label"])
+    page.locator("#preview").scroll_into_view_if_needed()  # the launcher is fixed at the preview's bottom
+    assert launcher.bounding_box()["x"] > 300  # the snippet's position wins over the profile's "left"
+    launcher.click()
+    chat = preview.frame_locator("#news-assistant-panel iframe")
+    expect(chat.locator(".widget-header h1")).to_have_text(GEO101["title"])
+    expect(chat.locator("body")).to_have_class(re.compile(r"\bdark\b"))  # data-theme="dark"
 
 
 def test_the_conversation_survives_a_reload_until_a_new_chat(course: Course, watched: Watched) -> None:

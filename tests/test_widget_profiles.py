@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from assistant import Assistant, Settings
 from assistant.feedback import RecentAnswers
 from ui.chat_wiring import ChatWiring
+from ui.quota import Visitor, WidgetQuota
 from ui.starters import starters
 
 PROFILE_TOML = """
@@ -96,3 +97,13 @@ def test_the_kept_conversation_fits_its_budget_and_comes_back_escaped(bot: Assis
     assert turns[-1] == {"role": "assistant", "content": answer.text}
     assert wiring.restore('[{"question": "x", "answer": {"text": 1}}]') == ([], [], [])  # not an answer
     assert wiring.restore("not json") == ([], [], [])
+
+
+def test_the_day_limit_counts_every_tab_of_a_client_and_only_that_client() -> None:
+    profiles = Settings(widget_profiles={"geo101": {"messages_per_session": 5, "messages_per_day": 2}}).widget_profiles
+    quota = WidgetQuota(profiles)
+    first, second = Visitor("geo101", "tab-one"), Visitor("geo101", "tab-two")
+    assert quota.refusal(first, "10.0.0.1") is None and quota.refusal(second, "10.0.0.1") is None
+    assert "at most 2 questions a day" in str(quota.refusal(Visitor("geo101", "tab-three"), "10.0.0.1"))
+    assert quota.refusal(Visitor("geo101", "tab-four"), "10.0.0.2") is None  # another client
+    assert quota.refusal(None, "10.0.0.1") is None  # no profile: only the gate's per-minute limit

@@ -22,7 +22,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 # The source page runs no script and loads nothing: article text can do no harm there even if escaping failed.
 SOURCE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 Theme = Annotated[str, Query(pattern="^(light|dark|auto)$")]
-Position = Annotated[str, Query(pattern="^(right|left)$")]
+Choice = Annotated[str, Query(pattern="^(light|dark|auto|right|left|)$")]  # "": the profile's own
 ProfileQuery = Annotated[str, Query(pattern=f"({PROFILE_ID})|^$", max_length=40)]
 
 
@@ -66,7 +66,7 @@ def pages_router(bot: Assistant, settings: Settings) -> APIRouter:
         return HTMLResponse(
             render(
                 "embed.html",
-                script_snippet=snippet(base, "", "auto", "right"),
+                script_snippet=snippet(base, "", "", ""),
                 iframe_snippet=Markup(IFRAME).format(base),
                 base=base,
                 default_origins=settings.embed_origins,
@@ -77,7 +77,7 @@ def pages_router(bot: Assistant, settings: Settings) -> APIRouter:
 
     @router.get("/embed/preview", response_class=HTMLResponse, include_in_schema=False)
     def embed_preview(
-        request: Request, profile: ProfileQuery = "", theme: Theme = "auto", position: Position = "right"
+        request: Request, profile: ProfileQuery = "", theme: Choice = "", position: Choice = ""
     ) -> HTMLResponse:
         """A sample course page holding the snippet the form built: the preview on /embed frames it."""
         script = Markup(snippet(public_base(request, settings), profile, theme, position))
@@ -116,12 +116,11 @@ def pages_router(bot: Assistant, settings: Settings) -> APIRouter:
 
 
 def snippet(base: str, profile: str, theme: str, position: str) -> str:
-    """The one line an educator pastes; only the options that differ from the defaults are written (a profile
-    brings its own label). `ui/static/embed-page.js` builds the same line as the form changes."""
+    """The one line an educator pastes; only the options chosen are written ("": the profile's own; a profile
+    brings its own label too). `ui/static/embed-page.js` builds the same line as the form changes."""
     chosen = {"profile": profile, "theme": theme, "position": position}
-    defaults = {"profile": "", "theme": "auto", "position": "right"}
     options = {"label": "Ask the articles"} if not profile else {}
-    options |= {name: value for name, value in chosen.items() if value != defaults[name]}
+    options |= {name: value for name, value in chosen.items() if value}
     attributes = Markup("").join(Markup(' data-{}="{}"').format(name, value) for name, value in options.items())
     return str(Markup('<script src="{}/embed.js"{} defer></script>').format(base, attributes))
 

@@ -13,8 +13,8 @@
     var line = '<script src="' + base + '/embed.js"';
     if (!profile) line += ' data-label="Ask the articles"';
     if (profile) line += ' data-profile="' + profile + '"';
-    if (theme !== "auto") line += ' data-theme="' + theme + '"';
-    if (position !== "right") line += ' data-position="' + position + '"';
+    if (theme) line += ' data-theme="' + theme + '"';
+    if (position) line += ' data-position="' + position + '"';
     document.getElementById("script-snippet").textContent = line + " defer></script>";
 
     var origins = form.elements.profile.selectedOptions[0].getAttribute("data-origins").split(" ").filter(Boolean);
