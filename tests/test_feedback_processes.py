@@ -71,8 +71,14 @@ def test_two_app_processes_write_feedback_at_once(database: str, indexed: Path, 
     envs = []
     for number in range(2):
         shutil.copytree(indexed, tmp_path / f"app-{number}")
-        settings = {"ASSISTANT_DATABASE_URL": database, "ASSISTANT_RATE_LIMIT_PER_MINUTE": "10000"}
-        envs.append(app_environment(tmp_path / f"app-{number}", ASSISTANT_AUTO_INGEST="false", **settings))
+        envs.append(
+            app_environment(
+                tmp_path / f"app-{number}",
+                ASSISTANT_AUTO_INGEST="false",
+                ASSISTANT_DATABASE_URL=database,
+                ASSISTANT_RATE_LIMIT_PER_MINUTE="10000",
+            )
+        )
     with contextlib.ExitStack() as stack:
         processes = [stack.enter_context(serving(env, port)) for env, port in zip(envs, ports, strict=True)]
         for process, port in zip(processes, ports, strict=True):
