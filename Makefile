@@ -23,9 +23,12 @@ run: install
 	$(BIN)/assistant ingest
 	$(BIN)/assistant serve
 
+# The same checks run as pre-commit hooks (.pre-commit-config.yaml).
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy assistant ui evals benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/pylint --disable=all --enable=R0801 --min-similarity-lines=6 assistant ui evals
+	$(BIN)/mypy assistant assistant_cli ui evals benchmarks tests testsupport
 
 test: lint
 	$(BIN)/pytest $(PYTEST_MARKERS)
