@@ -64,6 +64,13 @@ def test_a_second_vote_on_an_answer_replaces_the_first(url: str) -> None:
     assert row.updated_at is not None and row.updated_at >= row.created_at
 
 
+def test_text_postgresql_cannot_hold_is_saved_all_the_same(url: str) -> None:
+    store = FeedbackStore(url)
+    store.save(turn("answer-1", "What\x00 does Russia supply? “quotes” 😀"), "down", "bad\x00answer")
+    [row] = FeedbackStore(url).records()
+    assert (row.question, row.comment) == ("What\ufffd does Russia supply? “quotes” 😀", "bad\ufffdanswer")
+
+
 def test_an_upgrade_keeps_the_feedback_stored_at_the_first_revision(url: str) -> None:
     old = FeedbackStore(url)
     old.migrate("0001")

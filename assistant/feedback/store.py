@@ -181,22 +181,38 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def _row_values(turn: AnsweredTurn, rating: Rating, comment: str | None) -> dict[str, Any]:
+    """The row's columns. NUL characters become U+FFFD: PostgreSQL's text cannot hold them, and a question
+    that was answered must not make its feedback fail to save."""
     answer = turn.answer
-    return {
-        "answer_id": turn.answer_id,
-        "rating": rating,
-        "comment": comment or None,
-        "question": turn.question,
-        "history": [message.model_dump() for message in turn.history],
-        "answer": answer.text,
-        "refused": answer.refused,
-        "citations": [
-            CitedSpan(**c.model_dump(include={"number", "article_id", "start", "end", "kind", "quote"})).model_dump()
-            for c in answer.citations
-        ],
-        "model": answer.model,
-        "settings": turn.settings,
-    }
+    return _without_nul(
+        {
+            "answer_id": turn.answer_id,
+            "rating": rating,
+            "comment": comment or None,
+            "question": turn.question,
+            "history": [message.model_dump() for message in turn.history],
+            "answer": answer.text,
+            "refused": answer.refused,
+            "citations": [
+                CitedSpan(
+                    **c.model_dump(include={"number", "article_id", "start", "end", "kind", "quote"})
+                ).model_dump()
+                for c in answer.citations
+            ],
+            "model": answer.model,
+            "settings": turn.settings,
+        }
+    )
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def record(row: FeedbackRow) -> FeedbackRecord:
