@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import playwright.sync_api as playwright_sync
@@ -134,3 +135,25 @@ def serving(bot: Assistant) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@dataclass(frozen=True)
+class View:
+    """A reader's screen: its size and its colour scheme."""
+
+    width: int
+    height: int
+    scheme: Literal["light", "dark"]
+
+    def context(self, browser: playwright_sync.Browser) -> playwright_sync.BrowserContext:
+        return browser.new_context(viewport={"width": self.width, "height": self.height}, color_scheme=self.scheme)
+
+
+VIEWS = {"light": View(1280, 900, "light"), "dark": View(1280, 900, "dark"), "phone": View(390, 844, "light")}
+
+
+def box(locator: playwright_sync.Locator) -> playwright_sync.FloatRect:
+    """Where an element is drawn; it must be drawn."""
+    found = locator.bounding_box()
+    assert found is not None, locator
+    return found

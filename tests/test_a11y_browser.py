@@ -20,7 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from assistant import Assistant, Settings
-from tests.browser_support import Page, ask, expect, playwright_sync, serve_folder, serving
+from tests.browser_support import VIEWS, Page, ask, expect, playwright_sync, serve_folder, serving
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
@@ -29,11 +29,6 @@ ANSWERABLE = "What does Russia supply to Mongolia?"
 BLOCKING = {"serious", "critical"}
 # Frames are scanned one by one: axe would otherwise wait on frames it was never injected into.
 OPTIONS = {"resultTypes": ["violations"], "iframes": False}
-VIEWS = {
-    "light": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light"},
-    "dark": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "dark"},
-    "phone": {"viewport": {"width": 390, "height": 844}, "color_scheme": "light"},
-}
 COURSE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Course page</title></head>
 <body><main><h1>Geography 101</h1><p>This week's reading.</p></main>{snippet}</body></html>"""
@@ -104,7 +99,9 @@ def scan_widget(page: Page, site: Site) -> dict[str, list[dict[str, Any]]]:
     answer.locator(".answer-text a.cite").first.click()
     expect(widget.frame_locator("#source-frame").locator("mark#passage")).to_be_visible()
     found["widget source view"] = violations(chat)
-    found["widget source"] = violations(chat.locator("#source-frame").element_handle().content_frame())
+    source = chat.locator("#source-frame").element_handle().content_frame()
+    assert source is not None
+    found["widget source"] = violations(source)
     return found
 
 
@@ -123,7 +120,7 @@ def scan_pages(page: Page, site: Site) -> dict[str, list[dict[str, Any]]]:
 def test_no_serious_or_critical_violation_anywhere(
     site: Site, browser: playwright_sync.Browser, view: str, tmp_path: Path
 ) -> None:
-    context = browser.new_context(**VIEWS[view])
+    context = VIEWS[view].context(browser)
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)

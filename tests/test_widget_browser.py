@@ -12,12 +12,24 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import httpx
 import pytest
 
 from assistant import Assistant, Settings
-from tests.browser_support import Page, Watched, ask, expect, playwright_sync, reply_of, serve_folder, serving
+from tests.browser_support import (
+    VIEWS,
+    Page,
+    Watched,
+    ask,
+    box,
+    expect,
+    playwright_sync,
+    reply_of,
+    serve_folder,
+    serving,
+)
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
@@ -120,7 +132,7 @@ def test_a_profile_shapes_the_launcher_and_the_chat(course: Course, watched: Wat
     page.goto(f"{course.site}/plain-geo101.html")
     launcher = page.locator("#news-assistant-launcher")
     expect(launcher).to_have_text(GEO101["label"])
-    assert launcher.bounding_box()["x"] < 100  # position = "left"
+    assert box(launcher)["x"] < 100  # position = "left"
     assert style_of(launcher, "background-color")["background-color"] == "rgb(15, 118, 110)"  # the accent
     widget = launch(page, f"{course.site}/plain-geo101.html")
     expect(widget.locator(".widget-header h1")).to_have_text(GEO101["title"])
@@ -194,7 +206,7 @@ def test_the_embed_page_builds_the_snippet_and_previews_it(course: Course, watch
     launcher = preview.locator("#news-assistant-launcher")
     expect(launcher).to_have_text(GEO101["label"])
     page.locator("#preview").scroll_into_view_if_needed()  # the launcher is fixed at the preview's bottom
-    assert launcher.bounding_box()["x"] > 300  # the snippet's position wins over the profile's "left"
+    assert box(launcher)["x"] > 300  # the snippet's position wins over the profile's "left"
     launcher.click()
     chat = preview.frame_locator("#news-assistant-panel iframe")
     expect(chat.locator(".widget-header h1")).to_have_text(GEO101["title"])
@@ -295,7 +307,7 @@ def test_keyboard_only_open_ask_cite_return_close(course: Course, watched: Watch
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
 def test_the_panel_moves_only_for_readers_who_accept_motion(
-    course: Course, browser: playwright_sync.Browser, motion: str
+    course: Course, browser: playwright_sync.Browser, motion: Literal["reduce", "no-preference"]
 ) -> None:
     context = browser.new_context(reduced_motion=motion)
     try:
@@ -314,11 +326,7 @@ def test_the_panel_moves_only_for_readers_who_accept_motion(
         context.close()
 
 
-VIEWS = {
-    "light": {"page": "geo101", "viewport": {"width": 1280, "height": 900}, "scheme": "light"},
-    "dark": {"page": "dark", "viewport": {"width": 1280, "height": 900}, "scheme": "dark"},
-    "phone": {"page": "geo101", "viewport": {"width": 390, "height": 844}, "scheme": "light"},
-}
+PAGES = {"light": "geo101", "dark": "dark", "phone": "geo101"}  # "dark": the profile with theme = "dark"
 MEASURED = ["font-size", "font-family", "line-height", "padding-top", "border-top-width", "background-color", "display"]
 
 
@@ -341,13 +349,12 @@ def test_a_hostile_course_page_leaves_the_launcher_and_panel_as_they_are(
 ) -> None:
     """The same widget on a plain page and on a learning platform's page whose CSS restyles every element
     (`* { font-size: 20px !important }`, `button { display: block }`, `iframe { border: 12px solid red }`)."""
-    setting = VIEWS[view]
-    context = browser.new_context(viewport=setting["viewport"], color_scheme=setting["scheme"])
+    context = VIEWS[view].context(browser)
     try:
         page = context.new_page()
         sizes = {}
         for kind in ("plain-", ""):
-            widget = launch(page, f"{course.site}/{kind}{setting['page']}.html")
+            widget = launch(page, f"{course.site}/{kind}{PAGES[view]}.html")
             expect(widget.locator("#question textarea")).to_be_visible()
             sizes[kind or "hostile"] = measure(page)
         assert sizes["hostile"] == sizes["plain-"]

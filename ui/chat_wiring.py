@@ -3,13 +3,18 @@ new chat, copy. `ui.chat_layout` says where things are; nothing here retrieves o
 
 The conversation survives a reload: after each answer the server sends it back as JSON (the questions and
 the answers, at most `saved_bytes`, the oldest turns dropped first) and the page keeps it in sessionStorage;
-at load the page sends it once, and the server checks and re-renders it as it would a fresh answer.
+at load the page sends it once, and the server checks and re-renders it as it would a fresh answer. The page
+could send anything, so the JSON is sealed (HMAC, a key of this process): only a conversation this server
+gave gets its answers back into feedback and export; any other is shown, escaped, without those tools.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,12 +72,18 @@ class KeptTurn(BaseModel):
     answer: dict[str, Any]
 
 
+class Saved(BaseModel):
+    turns: list[KeptTurn]
+    seal: str
+
+
 class ChatWiring:
     def __init__(self, bot: Assistant, settings: Settings, answers: RecentAnswers) -> None:
         self.bot, self.settings, self.answers = bot, settings, answers
         self.quota = WidgetQuota(settings.widget_profiles)
         # The saved conversation comes back in one request at load: it must fit the gate's body limit.
         self.saved_bytes = settings.max_request_bytes // 2
+        self.key = secrets.token_bytes(32)
 
     def respond(
         self, question: str, shown: Messages, turns: Messages, kept: Kept, visitor: Visitor | None, request: gr.Request
@@ -124,26 +135,32 @@ class ChatWiring:
     def saved(self, kept: Kept) -> str:
         """The conversation as the page keeps it: the latest turns that fit in `saved_bytes`."""
         for start in range(len(kept)):
-            text = json.dumps(kept[start:], ensure_ascii=False)
+            text = json.dumps({"turns": kept[start:], "seal": self.seal(kept[start:])}, ensure_ascii=False)
             if len(text.encode()) <= self.saved_bytes:
                 return text
         return ""
 
+    def seal(self, kept: Kept) -> str:
+        return hmac.new(self.key, json.dumps(kept, sort_keys=True).encode(), hashlib.sha256).hexdigest()
+
     def restore(self, saved: str) -> tuple[Messages, Messages, Kept]:
         """The shown messages, turns and kept answers of a saved conversation; nothing if it does not check out."""
         try:
-            items = [KeptTurn.model_validate(item) for item in json.loads(saved or "[]")]
+            kept = Saved.model_validate_json(saved)
+            items = kept.turns
             answers = [
                 Answer.model_validate({**item.answer, "thoughts": {"standalone_question": item.question}})
                 for item in items
             ]
         except (ValueError, TypeError, ValidationError):
             return [], [], []
+        genuine = hmac.compare_digest(kept.seal, self.seal([item.model_dump() for item in items]))
         shown: Messages = []
         turns: Messages = []
         for item, answer in zip(items, answers, strict=True):
+            reply = self.reply_html(item.question, turns, answer) if genuine else answer_html(answer)
             shown += [{"role": "user", "content": question_html(item.question)}]
-            shown += [{"role": "assistant", "content": self.reply_html(item.question, turns, answer)}]
+            shown += [{"role": "assistant", "content": reply}]
             turns += [{"role": "user", "content": item.question}, {"role": "assistant", "content": answer.text}]
         return shown, turns, [item.model_dump() for item in items]
 
