@@ -15,10 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from assistant import Settings
 from assistant.feedback import FeedbackStore, FeedbackUnavailableError
+from assistant.feedback.models import Base
 from tests.feedback_writer import SHARED, turn
 from tests.pg_server import PostgresServer, free_port, postgres_server
 
@@ -96,6 +99,14 @@ def test_an_upgrade_keeps_the_feedback_stored_at_the_first_revision(url: str) ->
     assert rows[0].refused is False and rows[0].citations[0].end == 5
     with upgraded.engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+
+
+def test_the_migrations_build_exactly_the_declared_table(url: str) -> None:
+    """The store writes through `models.py`; the database is built by the migrations: they must agree."""
+    store = FeedbackStore(url)
+    store.migrate()
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
 def test_the_default_database_is_a_sqlite_file_in_the_data_directory_in_wal_mode(tmp_path: Path) -> None:
