@@ -7,6 +7,7 @@ with rows in it; concurrency runs two real writer processes at once on one datab
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -18,10 +19,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from typer.testing import CliRunner
 
 from assistant import Settings
 from assistant.feedback import FeedbackStore, FeedbackUnavailableError
 from assistant.feedback.models import Base
+from assistant_cli import app as cli
 from tests.feedback_writer import SHARED, turn
 from tests.pg_server import PostgresServer, free_port, postgres_server
 
@@ -157,3 +160,21 @@ def test_two_processes_write_at_once(url: str) -> None:
     ids = [row.answer_id for row in rows]
     assert len(ids) == len(set(ids)) == 2 * count + 1
     assert {f"{name}-{n}" for name in ("first", "second") for n in range(count)} | {SHARED} == set(ids)
+
+
+def test_the_cli_exports_what_the_app_stored(tmp_path: Path) -> None:
+    """`assistant feedback export` reads the default database: the data directory the tests point at."""
+    store = FeedbackStore.from_settings(Settings())
+    store.save(turn("answer-1", "What does Russia supply?"), "down", "Wrong year.")
+    store.save(turn("answer-2", "And China?"), "up", None)
+    as_json = CliRunner().invoke(cli, ["feedback", "export", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    rows = json.loads(as_json.output)
+    assert [(r["answer_id"], r["rating"], r["comment"]) for r in rows] == [
+        ("answer-1", "down", "Wrong year."),
+        ("answer-2", "up", None),
+    ]
+    cited = {"number": 1, "article_id": "a", "start": 3, "end": 4, "kind": "text", "quote": "q"}
+    assert rows[0]["citations"] == [cited]
+    plain = CliRunner().invoke(cli, ["feedback", "export"])
+    assert "DOWN" in plain.output and "comment: Wrong year." in plain.output and "cited: [1] a 3-4" in plain.output
