@@ -111,7 +111,10 @@ class ExtractiveAnswerer(Answerer):
             text=analysis.premise, kind=AnswerKind.OTHER, focus=frozenset(question_keywords(analysis.premise))
         )
         ranked = self.ranker.rank(premise, history, [copy(c) for c in candidates])
-        passages = [c.visible for c in ranked[:EVIDENCE_CONSIDERED]]
+        top = ranked[:EVIDENCE_CONSIDERED]
+        # The headlines of their articles too: "The programme was agreed in 2015." supports "Serbia's
+        # programme was agreed" when the story is headlined about Serbia.
+        passages = [c.visible for c in top] + list(dict.fromkeys(c.meta.title for c in top if c.meta.title))
         evidence = self.judge.evidence(analysis.premise, passages)
         if evidence.missing_numbers or evidence.missing_names:
             return ranked, 0.0
