@@ -194,6 +194,8 @@ def test_the_embed_page_builds_the_snippet_and_previews_it(course: Course, watch
     snippet = page.locator("#script-snippet")
     expect(snippet).to_have_text(f'<script src="{course.app}/embed.js" data-label="Ask the articles" defer></script>')
     expect(page.locator("#origins")).to_contain_text("Only this server's own pages")
+    expect(page.locator("#iframe-snippet")).to_contain_text(f'<iframe src="{course.app}/widget/"')  # as text
+    expect(page.locator("#iframe-snippet iframe")).to_have_count(0)
     page.select_option("#profile", "geo101")
     page.select_option("#theme", "dark")
     page.select_option("#position", "right")  # over the profile's "left"
@@ -358,7 +360,10 @@ def test_a_hostile_course_page_leaves_the_launcher_and_panel_as_they_are(
             expect(widget.locator("#question textarea")).to_be_visible()
             sizes[kind or "hostile"] = measure(page)
         assert sizes["hostile"] == sizes["plain-"]
+        fits = "el => el.scrollHeight <= el.clientHeight + 1"
+        assert widget.locator("html").evaluate(fits)  # greeting, starters, box and buttons all in the panel
         ask(widget, ANSWERABLE)
+        assert widget.locator("html").evaluate(fits)
         shots = SHOTS or tmp_path
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / f"widget-{view}.png"))

@@ -67,7 +67,7 @@ def pages_router(bot: Assistant, settings: Settings) -> APIRouter:
             render(
                 "embed.html",
                 script_snippet=snippet(base, "", "", ""),
-                iframe_snippet=Markup(IFRAME).format(base),
+                iframe_snippet=str(Markup(IFRAME).format(base)),  # shown as text, escaped
                 base=base,
                 default_origins=settings.embed_origins,
                 profiles=profiles,
