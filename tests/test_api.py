@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant import Assistant, Settings
+from assistant import Assistant, Settings, citation_numbers
 from assistant.cite import metadata_card
 from ui.server import create_app
 
@@ -56,7 +55,7 @@ def test_ask_returns_an_answer_whose_quotes_are_exact(client: TestClient, bot: A
     numbers = {c["number"] for c in body["citations"]}
     evidence = {c["number"] for c in body["evidence"]}
     assert evidence <= numbers  # the evidence's numbers are citation numbers ...
-    markers = {int(n) for n in re.findall(r"\[(\d+)\]", body["answer"])}
+    markers = set(citation_numbers(body["answer"]))
     assert markers and markers <= numbers  # ... and so are the answer's markers
     for citation in body["citations"]:  # every citation is shown: in the evidence or cited by the answer
         assert citation["number"] in evidence or f"[{citation['number']}]" in body["answer"]
