@@ -57,7 +57,7 @@
       if (comment) body.comment = comment;
       return post("/api/feedback", body);
     }
-    [["up", "👍", "Helpful"], ["down", "👎", "Not helpful"]].forEach(function (choice) {
+    [["up", "Yes", "Helpful"], ["down", "No", "Not helpful"]].forEach(function (choice) {
       var button = el("button", {
         type: "button", class: "feedback-" + choice[0], title: choice[2], "aria-label": choice[2],
         "aria-pressed": String(mine.rating === choice[0]),
