@@ -25,6 +25,7 @@ run: install
 
 # The same checks run as pre-commit hooks (.pre-commit-config.yaml).
 lint: install
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pylint --disable=all --enable=R0801 --min-similarity-lines=6 assistant ui evals

@@ -204,9 +204,9 @@ def eval_generate(
 @eval_app.command("from-feedback")
 @friendly_errors
 def eval_from_feedback(
-    out_file: Annotated[
-        Path, typer.Option("--out", help="JSONL to write, in the eval dataset format.")
-    ] = Path("evals/results/latest/feedback.jsonl"),
+    out_file: Annotated[Path, typer.Option("--out", help="JSONL to write, in the eval dataset format.")] = Path(
+        "evals/results/latest/feedback.jsonl"
+    ),
 ) -> None:
     """Turn every answer readers rated down (the feedback database the app writes) into a dataset row
     for an evaluator to review: question, history, and in `notes` what was answered, cited and said."""

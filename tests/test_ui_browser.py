@@ -128,7 +128,8 @@ def test_app_streams_a_cited_answer_and_opens_the_highlighted_passage(servers: S
     evidence = reply.locator(".evidence")
     expect(evidence.locator(".evidence-heading")).to_have_text("Evidence")
     expect(answer.locator(".answer-heading")).to_have_text("Answer")
-    assert evidence.bounding_box()["y"] < answer.bounding_box()["y"]  # shown above the answer
+    evidence_box, answer_box = evidence.bounding_box(), answer.bounding_box()
+    assert evidence_box and answer_box and evidence_box["y"] < answer_box["y"]  # shown above the answer
     items = evidence.locator(".evidence-item")
     assert items.count() == int(states[-1][1]) >= 1
     expect(evidence.locator("a.cite")).to_have_count(items.count())
