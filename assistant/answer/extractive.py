@@ -259,6 +259,8 @@ def _values_differ(analysis: QuestionAnalysis, one: Candidate, other: Candidate)
         return False
     if min(one.coverage, other.coverage) < MIN_CONFLICT_COVERAGE or abs(one.coverage - other.coverage) > COVERAGE_GAP:
         return False  # one of them is about something else
+    if analysis.focus & one.stems != analysis.focus & other.stems:
+        return False  # each speaks of another part of the question ("spent £1m" and "26p per vote")
     values, other_values = numbers(one.visible), numbers(other.visible)
     return bool(values and other_values and not values & other_values)
 
