@@ -61,6 +61,24 @@ EXPORT_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+def checked_comment(comment: str | None, limit: int) -> str | None:
+    """The comment as stored: trimmed, None when empty; a longer one than the operator allows is a 422."""
+    comment = (comment or "").strip() or None
+    if comment and len(comment) > limit:
+        raise HTTPException(422, f"Comments are at most {limit} characters; this one has {len(comment)}.")
+    return comment
+
+
+def conversation_file(turns: list[AnsweredTurn], format: Literal["markdown", "json"]) -> Response:
+    """The exported conversation as a download, in the format asked for."""
+    if format == "json":
+        content, media, suffix = conversation_json_text(turns), "application/json", "json"
+    else:
+        content, media, suffix = conversation_markdown(turns), "text/markdown; charset=utf-8", "md"
+    disposition = f'attachment; filename="conversation.{suffix}"'
+    return Response(content, media_type=media, headers={"Content-Disposition": disposition})
+
+
 def feedback_router(answers: RecentAnswers, store: FeedbackStore | None, settings: Settings) -> APIRouter:
     """`store` is None when feedback is off (`ASSISTANT_FEEDBACK=false`): the feedback routes answer 404."""
     router = APIRouter()
@@ -91,12 +109,7 @@ def feedback_router(answers: RecentAnswers, store: FeedbackStore | None, setting
         the answer, its citations (article ids and offsets), the model and its settings; nothing about the
         reader but what they typed. Rating the same answer again replaces the earlier vote."""
         target = feedback_on()
-        comment = (body.comment or "").strip() or None
-        if comment and len(comment) > settings.feedback_comment_chars:
-            raise HTTPException(
-                422,
-                f"Comments are at most {settings.feedback_comment_chars} characters; this one has {len(comment)}.",
-            )
+        comment = checked_comment(body.comment, settings.feedback_comment_chars)
         turn = known(body.answer_id)
         try:
             await run_in_threadpool(target.save, turn, body.rating, comment)
@@ -108,13 +121,7 @@ def feedback_router(answers: RecentAnswers, store: FeedbackStore | None, setting
     def export(body: ExportIn) -> Response:
         """A conversation as a file: each answer with its question, its history and every citation (quote,
         title, outlet, date, offsets). `markdown` to read (untrusted text escaped), `json` for programs."""
-        turns = [known(answer_id) for answer_id in body.answer_ids]
-        if body.format == "json":
-            content, media, suffix = conversation_json_text(turns), "application/json", "json"
-        else:
-            content, media, suffix = conversation_markdown(turns), "text/markdown; charset=utf-8", "md"
-        disposition = f'attachment; filename="conversation.{suffix}"'
-        return Response(content, media_type=media, headers={"Content-Disposition": disposition})
+        return conversation_file([known(answer_id) for answer_id in body.answer_ids], body.format)
 
     @router.get(
         "/api/admin/feedback",

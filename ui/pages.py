@@ -102,17 +102,23 @@ def pages_router(bot: Assistant, settings: Settings) -> APIRouter:
         article = bot.article(article_id)
         if article is None:
             raise HTTPException(404, f"No indexed article has the id {article_id!r}.")
+        start, end = passage_bounds(start, end, len(article.text))
         text = article.text
-        if start is None or end is None:
-            start = end = 0
-        if not start <= end <= len(text):
-            raise HTTPException(422, f"start and end must satisfy 0 <= start <= end <= {len(text)}.")
         html = render(
             "source.html", article=article, theme=theme, before=text[:start], passage=text[start:end], after=text[end:]
         )
         return HTMLResponse(html, headers={"Content-Security-Policy": SOURCE_CSP})
 
     return router
+
+
+def passage_bounds(start: int | None, end: int | None, length: int) -> tuple[int, int]:
+    """The passage to highlight: none unless both ends are given, and then within the article (else a 422)."""
+    if start is None or end is None:
+        return 0, 0
+    if not start <= end <= length:
+        raise HTTPException(422, f"start and end must satisfy 0 <= start <= end <= {length}.")
+    return start, end
 
 
 def snippet(base: str, profile: str, theme: str, position: str) -> str:
