@@ -111,6 +111,23 @@ def test_stream_ends_with_citations_and_done(url: str, bot: Assistant) -> None:
     assert lines[-1].strip() == "data: [DONE]"
 
 
+def test_answers_can_be_rated_and_exported_by_their_answer_id(url: str) -> None:
+    """The `answer_id` on a /v1 answer (whole or streamed) is the one the feedback and export routes know."""
+    whole = client(url).chat.completions.create(model="extractive", messages=ASK)
+    whole_id = (whole.choices[0].message.model_extra or {})["answer_id"]
+    stream = client(url).chat.completions.create(model="extractive", messages=ASK, stream=True)
+    [streamed_id] = [(c.model_extra or {})["answer_id"] for c in stream if (c.model_extra or {}).get("answer_id")]
+    assert whole_id != streamed_id
+    app = url.removesuffix("/v1")
+    rated = httpx.post(f"{app}/api/feedback", json={"answer_id": streamed_id, "rating": "down"}, timeout=60)
+    assert rated.status_code == 201, rated.text
+    exported = httpx.post(
+        f"{app}/api/export", json={"answer_ids": [whole_id, streamed_id], "format": "json"}, timeout=60
+    )
+    assert exported.status_code == 200, exported.text
+    assert [turn["question"] for turn in exported.json()["turns"]] == [QUESTION, QUESTION]
+
+
 def test_follow_up_reads_the_history(url: str, bot: Assistant) -> None:
     first = client(url).chat.completions.create(model="extractive", messages=ASK)
     messages: list[Any] = [

@@ -10,6 +10,7 @@ Rate and size limits are the gate's (ui/guards.py), as for /api/ask; errors are 
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import time
@@ -36,6 +37,7 @@ from assistant import (
     StoreUnavailableError,
     count_tokens,
 )
+from assistant.feedback import RecentAnswers
 from ui.limits import SlidingWindow, bucket
 from ui.openai_wire import (
     AnswerMessage,
@@ -98,7 +100,9 @@ class OpenAIRoute(APIRoute):
         return route
 
 
-def openai_router(bot: Assistant, settings: Settings) -> APIRouter:
+def openai_router(bot: Assistant, settings: Settings, answers: RecentAnswers) -> APIRouter:
+    """`answers` is the app's memory of recent answers: a `/v1` answer can be rated and exported by its
+    `answer_id` like any other."""
     router = APIRouter(route_class=OpenAIRoute, dependencies=[Depends(_api_key(settings))], tags=["openai"])
 
     @router.get("/v1/models", response_model=ModelList, responses=ERRORS)
@@ -115,7 +119,9 @@ def openai_router(bot: Assistant, settings: Settings) -> APIRouter:
         items = bot.stream(question, history, model=model)
         first = await run_in_threadpool(next, items)  # bad input fails here, before a status is sent
         turns = [*history, Message(role="user", content=question)]
-        reply = Reply(model or bot.model, sum(count_tokens(t.content, settings.tokenizer) for t in turns), settings)
+        remember = functools.partial(answers.remember, question, history, settings=bot.settings)
+        prompt_tokens = sum(count_tokens(t.content, settings.tokenizer) for t in turns)
+        reply = Reply(model or bot.model, prompt_tokens, settings, remember)
         if body.stream:
             usage = body.stream_options is not None and body.stream_options.include_usage
             return EventSourceResponse(reply.chunks(first, items, usage), ping=15)
@@ -157,10 +163,11 @@ def sources(citations: list[Citation]) -> str:
 class Reply:
     """One answer in OpenAI's shapes, whole or as chunks, with usage counted by the project's tokenizer."""
 
-    def __init__(self, model: str, prompt_tokens: int, settings: Settings) -> None:
+    def __init__(self, model: str, prompt_tokens: int, settings: Settings, remember: Callable[[Answer], str]) -> None:
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
         self.created = int(time.time())
         self.model, self.prompt_tokens, self.tokenizer = model, prompt_tokens, settings.tokenizer
+        self.remember = remember  # keeps the finished answer and names it
 
     def usage(self, text: str) -> Usage:
         completion = count_tokens(text, self.tokenizer)
@@ -170,7 +177,9 @@ class Reply:
 
     def completion(self, answer: Answer) -> ChatCompletion:
         text = content(answer)
-        message = AnswerMessage(content=text, citations=answer.citations, notices=answer.notices)
+        message = AnswerMessage(
+            content=text, citations=answer.citations, notices=answer.notices, answer_id=self.remember(answer)
+        )
         return ChatCompletion(
             id=self.id,
             created=self.created,
@@ -204,6 +213,7 @@ class Reply:
             model=item.model,
             choices=[ChunkChoice(delta=Delta(content=tail, citations=item.citations), finish_reason="stop")],
             citations=item.citations,
+            answer_id=self.remember(item),
         )
         yield ServerSentEvent(final.model_dump_json(exclude_none=True))
         if include_usage:

@@ -63,6 +63,7 @@ class AnswerMessage(BaseModel):
     refusal: None = Field(default=None, description="Always null: a refusal here is a normal answer saying so.")
     citations: list[Citation] = Field(default_factory=list, description="Every numbered passage, with offsets.")
     notices: list[str] = Field(default_factory=list)
+    answer_id: str | None = Field(default=None, description="For `POST /api/feedback` and `POST /api/export`.")
 
 
 class Choice(BaseModel):
@@ -96,7 +97,8 @@ class ChunkChoice(BaseModel):
 
 
 class ChatCompletionChunk(BaseModel):
-    """One streamed event; the last one with a choice carries `citations` (on itself and on its delta)."""
+    """One streamed event; the last one with a choice carries `citations` (on itself and on its delta) and
+    the `answer_id` that rates or exports the answer."""
 
     id: str
     object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
@@ -104,6 +106,7 @@ class ChatCompletionChunk(BaseModel):
     model: str
     choices: list[ChunkChoice]
     citations: list[Citation] | None = None
+    answer_id: str | None = None
     usage: Usage | None = None
     system_fingerprint: None = None
 

@@ -61,7 +61,7 @@ def create_app(bot: Assistant, settings: Settings | None = None) -> FastAPI:
         store.start()  # migrations; a database that is down now is tried again on the first vote
     app.include_router(api_router(bot, settings, answers))
     app.include_router(feedback_router(answers, store, settings))
-    app.include_router(openai_router(bot, settings))  # /v1: OpenAI's wire format
+    app.include_router(openai_router(bot, settings, answers))  # /v1: OpenAI's wire format
     app.mount("/app-static", StaticFiles(directory=STATIC), name="static")
 
     app.include_router(pages_router(bot, settings))  # /embed, /embed.js, /embed/profile, /source
