@@ -73,5 +73,6 @@ def test_web_app_answers_503_naming_the_server_while_it_is_down_and_recovers(
             chroma_server.start()
             after = client.post("/api/ask", json={"question": QUESTION})
             assert after.status_code == 200, after.text
-            assert after.json() == before.json()
+            same = {key: value for key, value in after.json().items() if key != "answer_id"}  # each answer its own id
+            assert same == {key: value for key, value in before.json().items() if key != "answer_id"}
     assert app.stderr is not None and b"Traceback" not in app.stderr.read()

@@ -4,7 +4,8 @@ Gradio exposes each event function under several paths (`/gradio_api/queue/join`
 `/call/<name>`, `/call/v2/<name>`, `/run/<name>`, `/api/<name>`), each mount (`/` and `/widget`) its own
 copy, and routes this app never uses (uploads, screen recordings, streaming inputs). So the rule is
 written the other way round: every request that is not a plain read counts against the client's limit,
-and under `gradio_api` only the few routes the chat's page needs, plus the two named functions, are open.
+and under `gradio_api` only the few routes the chat's page needs, plus the two named functions through
+`/call` and `/call/v2`, are open.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ READS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Gradio routes the page uses that start or cost nothing: cancelling and resetting a running event.
 CHEAP_GRADIO_POSTS = frozenset({"cancel", "reset"})
 CALL_BY_NAME = re.compile(r"(?:call/v2|call|run|api)/([^/]+)")
+# Gradio's synchronous routes take every input positionally, hidden state included, while `/gradio_api/info`
+# documents only the question: a client that follows the documentation got Gradio's 500. They are closed.
+SYNCHRONOUS = re.compile(r"(?:run|api)/[^/]+")
+SYNCHRONOUS_CLOSED = (
+    'Gradio\'s synchronous /run and /api routes are off here. Ask with POST /api/ask {"question": ...}, or '
+    'POST /gradio_api/call/v2/chat {"question": ...} and read the result from the event id it returns.'
+)
 
 
 class Kind(Enum):
@@ -48,15 +56,21 @@ def door(method: str, path: str) -> Door:
         # /api/ask, /api/ask/stream, /v1/chat/completions, /api/feedback, /api/export, /api/admin/articles, and
         # anything unknown
         return Door(Kind.COSTLY)
-    route = path.removeprefix("/gradio_api/").rstrip("/")
+    return gradio_door(path.removeprefix("/gradio_api/").rstrip("/"))
+
+
+def gradio_door(route: str) -> Door:
+    """A non-read request under `gradio_api/`: only the page's own routes and the public functions are open."""
     if route in CHEAP_GRADIO_POSTS:
         return Door(Kind.READ)
     if route == "queue/join":
         return Door(Kind.COSTLY)
+    if SYNCHRONOUS.fullmatch(route):
+        return Door(Kind.CLOSED, SYNCHRONOUS_CLOSED)
     by_name = CALL_BY_NAME.fullmatch(route)
+    if by_name and by_name[1] in PUBLIC_FUNCTIONS:
+        return Door(Kind.COSTLY)
     if by_name:
-        if by_name[1] in PUBLIC_FUNCTIONS:
-            return Door(Kind.COSTLY)
         return Door(Kind.CLOSED, f"No public function is named {by_name[1]!r}: try /chat.")
     if route == "upload":
         return Door(Kind.CLOSED, "Uploads are off: nothing in this app takes a file.")
