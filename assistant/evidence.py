@@ -83,10 +83,10 @@ class EvidenceRanker:
             card = metadata_card(meta)
             for line in re.finditer(r"[^\n]+", card):
                 found.append((meta, line.start(), line.end(), line.group(), "metadata"))
+                contexts.append(set())  # a card line names its article itself
         visible = [without_markup(text) for *_, text, _kind in found]
         views = [[plain, *_clauses(plain)] for plain in visible]
         vectors = iter(self._vectors([view for texts in views for view in texts]))
-        contexts += [set() for _ in range(len(found) - len(contexts))]  # a card line names its article itself
         candidates = []
         for (meta, start, end, text, kind), plain, texts, context in zip(found, visible, views, contexts, strict=True):
             matrix = np.stack([next(vectors) for _ in texts])
