@@ -21,7 +21,7 @@ PUBLIC_FUNCTIONS = frozenset({"chat", "articles"})
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Gradio routes the page uses that start or cost nothing: cancelling and resetting a running event.
 CHEAP_GRADIO_POSTS = frozenset({"cancel", "reset"})
-CALL_BY_NAME = re.compile(r"(?:call/v2|call|run|api)/([^/]+)")
+CALL_BY_NAME = re.compile(r"(?:call/v2|call)/([^/]+)")
 # Gradio's synchronous routes take every input positionally, hidden state included, while `/gradio_api/info`
 # documents only the question: a client that follows the documentation got Gradio's 500. They are closed.
 SYNCHRONOUS = re.compile(r"(?:run|api)/[^/]+")
