@@ -11,35 +11,17 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from testsupport.procs import free_port, wait_for_port
+
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"PostgreSQL on port {port} exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"PostgreSQL did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
 
 
 def postgres_bin() -> Path | None:
@@ -86,7 +68,7 @@ class PostgresServer:
             stderr=open(self.root / "server.log", "wb"),  # noqa: SIM115 (closed with the process)
             **self.user,
         )
-        wait_for_port(self.port, self.process)
+        wait_for_port(self.port, timeout=30.0, process=self.process)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"

@@ -21,8 +21,9 @@ from typer.testing import CliRunner
 
 from assistant import Assistant
 from assistant_cli import app as cli
-from tests.pg_server import PostgresServer, free_port, postgres_server
+from tests.pg_server import PostgresServer, postgres_server
 from tests.test_abuse import Server, start
+from testsupport.procs import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 ADMIN = "feedback-admin"

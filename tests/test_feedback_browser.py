@@ -21,20 +21,8 @@ from assistant.feedback import FeedbackStore
 from tests.test_abuse import Server, start
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 QUESTION = "What does Russia supply to Mongolia?"
 STEP_MS = 90_000  # an answer on 2 busy cores
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_sync.Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this)")
-    with playwright_sync.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ from assistant.feedback import FeedbackStore, FeedbackUnavailableError
 from assistant.feedback.models import Base
 from assistant_cli import app as cli
 from tests.feedback_writer import SHARED, turn
-from tests.pg_server import PostgresServer, free_port, postgres_server
+from tests.pg_server import PostgresServer, postgres_server
+from testsupport.procs import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 
