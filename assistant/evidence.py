@@ -51,7 +51,7 @@ class Candidate:
     states_kind: bool = True
     stems: set[str] = field(default_factory=set)
     # The words a reader takes the sentence with: its article's headline and the sentence before it
-    # ("He was born in 1966." is about whoever the previous sentence or the headline names).
+    # ("He was born there." is about whoever the previous sentence or the headline names).
     context_stems: set[str] = field(default_factory=set)
     part_scores: list[float] = field(default_factory=list)  # for each sub-question of a two-fact question
 

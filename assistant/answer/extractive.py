@@ -112,8 +112,8 @@ class ExtractiveAnswerer(Answerer):
         )
         ranked = self.ranker.rank(premise, history, [copy(c) for c in candidates])
         top = ranked[:EVIDENCE_CONSIDERED]
-        # The headlines of their articles too: "The programme was agreed in 2015." supports "Serbia's
-        # programme was agreed" when the story is headlined about Serbia.
+        # The headlines of their articles too: "The deal was signed in May." supports "the country's deal
+        # was signed" when the story's headline names the country.
         passages = [c.visible for c in top] + list(dict.fromkeys(c.meta.title for c in top if c.meta.title))
         evidence = self.judge.evidence(analysis.premise, passages)
         if evidence.missing_numbers or evidence.missing_names:
@@ -260,7 +260,7 @@ def _values_differ(analysis: QuestionAnalysis, one: Candidate, other: Candidate)
     if min(one.coverage, other.coverage) < MIN_CONFLICT_COVERAGE or abs(one.coverage - other.coverage) > COVERAGE_GAP:
         return False  # one of them is about something else
     if analysis.focus & one.stems != analysis.focus & other.stems:
-        return False  # each speaks of another part of the question ("spent £1m" and "26p per vote")
+        return False  # each speaks of another part of the question (a total spent, and a cost per item)
     values, other_values = numbers(one.visible), numbers(other.visible)
     return bool(values and other_values and not values & other_values)
 
