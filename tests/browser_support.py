@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,14 @@ CHROMIUM_ARGS = [
 
 FINISHED = re.compile(r"answer-(plain|checked|refused|error)\b")
 STEP_TIMEOUT_MS = 60_000  # an answer on 2 busy cores; the first one also warms the answerer
+
+
+def corpus_copy(tmp_path_factory: pytest.TempPathFactory, name: str, *sources: Path) -> Path:
+    """A fresh folder holding the articles of `sources` (folders), for an app of its own to index."""
+    corpus = tmp_path_factory.mktemp(name)
+    for source in (path for folder in sources for path in folder.iterdir()):
+        shutil.copy(source, corpus / source.name)
+    return corpus
 
 
 def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:

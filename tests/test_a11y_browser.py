@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from assistant import Assistant, Settings
-from tests.browser_support import VIEWS, Page, ask, expect, playwright_sync, serve_folder, serving
+from tests.browser_support import VIEWS, Page, ask, corpus_copy, expect, playwright_sync, serve_folder, serving
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
@@ -44,9 +43,7 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    corpus = tmp_path_factory.mktemp("a11y-corpus")
-    for source in CORPUS.iterdir():
-        shutil.copy(source, corpus / source.name)
+    corpus = corpus_copy(tmp_path_factory, "a11y-corpus", CORPUS)
     course_dir = tmp_path_factory.mktemp("a11y-course")
     course_server, course = serve_folder(course_dir)
     settings = Settings(

@@ -6,7 +6,6 @@ One app server for the whole module (uvicorn in a thread, the bundled articles p
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from tests.browser_support import (
     Page,
     Watched,
     ask,
+    corpus_copy,
     expect,
     open_widget,
     playwright_sync,
@@ -51,9 +51,7 @@ class Servers:
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    corpus = tmp_path_factory.mktemp("ui-corpus")
-    for source in [*CORPUS.iterdir(), *HOSTILE.iterdir()]:
-        shutil.copy(source, corpus / source.name)
+    corpus = corpus_copy(tmp_path_factory, "ui-corpus", CORPUS, HOSTILE)
     allowed_dir, refused_dir = tmp_path_factory.mktemp("allowed-site"), tmp_path_factory.mktemp("refused-site")
     allowed, allowed_url = serve_folder(allowed_dir)
     refused, refused_url = serve_folder(refused_dir)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from tests.browser_support import (
     Watched,
     ask,
     box,
+    corpus_copy,
     expect,
     playwright_sync,
     reply_of,
@@ -62,9 +62,7 @@ class Course:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
-    corpus = tmp_path_factory.mktemp("widget-corpus")
-    for source in CORPUS.iterdir():
-        shutil.copy(source, corpus / source.name)
+    corpus = corpus_copy(tmp_path_factory, "widget-corpus", CORPUS)
     site_dir = tmp_path_factory.mktemp("course-site")
     site_server, site = serve_folder(site_dir)
     settings = Settings(
