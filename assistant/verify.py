@@ -6,6 +6,8 @@ negation, certainty) finds them supporting it. The numbers-and-names rule is a h
 the judge's weighted score: an invented figure or name must never pass. Because the model cites
 single sentences, a name must stand in the very sentence cited, which catches most swapped roles
 ("Russia has transit fees at stake" against "With transit fees at stake, Mongolia ...").
+A sentence its citations do not support is cited instead to the one shown source that supports it
+alone, when there is one: the check is the same, only a wrong marker is corrected.
 """
 
 from __future__ import annotations
@@ -50,6 +52,16 @@ class Verifier:
         self.judge = judge
 
     def check(self, sentence: str, sources: dict[int, Source]) -> CheckedSentence:
+        """The sentence against the sources it cites; when they do not support it (or it cites none, or
+        one that is not there) but another shown source does on its own, it is cited to that source
+        instead. A small model often writes the right fact with the wrong number: the fact is
+        checked all the same, only its marker is corrected."""
+        checked = self._as_cited(sentence, sources)
+        if checked.supported or not checked.claim or checked.claim.endswith("?"):
+            return checked
+        return self._recited(checked, sources) or checked
+
+    def _as_cited(self, sentence: str, sources: dict[int, Source]) -> CheckedSentence:
         claim, cited = strip_markers(sentence), citation_numbers(sentence)
         if not cited:
             return CheckedSentence(claim, cited, "uncited", ["the sentence cites no source"])
@@ -60,7 +72,7 @@ class Verifier:
         if claim.endswith("?"):
             return CheckedSentence(claim, cited, "unsupported", ["a question is not an answer"])
         passages = [sources[n].text for n in cited]
-        stated = INTERJECTION.sub("", claim) or claim
+        stated = _stated(claim)
         verdict = self.judge.judge(stated, passages)
         evidence = self.judge.evidence(stated, passages)
         invented = evidence.missing_numbers + evidence.missing_names
@@ -68,3 +80,22 @@ class Verifier:
             reasons = ([f"not in the cited sources: {', '.join(invented)}"] if invented else []) + verdict.reasons
             return CheckedSentence(claim, cited, "unsupported", reasons, score=verdict.score, invented=invented)
         return CheckedSentence(claim, cited, "supported", verdict.reasons, score=verdict.score)
+
+    def _recited(self, checked: CheckedSentence, sources: dict[int, Source]) -> CheckedSentence | None:
+        """The shown source that best supports the claim by itself, judged as any cited sentence is (no
+        number or name may be missing), or None. Never a pair: words gathered from two sentences
+        pass a word check without either saying the claim ("Russia and China are its third
+        neighbours" from one sentence naming both and another naming its third-neighbour policy)."""
+        stated = _stated(checked.claim)
+        verdicts = {n: self.judge.judge(stated, [s.text]) for n, s in sources.items() if [n] != checked.cited}
+        supporting = {n: v for n, v in verdicts.items() if v.supported}
+        if not supporting:
+            return None
+        number = max(supporting, key=lambda n: supporting[n].score)
+        was = "".join(f"[{n}]" for n in checked.cited) or "no source"
+        reasons = [f"cited {was}, which does not support it; [{number}] does", *supporting[number].reasons]
+        return CheckedSentence(checked.claim, [number], "supported", reasons, score=supporting[number].score)
+
+
+def _stated(claim: str) -> str:
+    return INTERJECTION.sub("", claim) or claim

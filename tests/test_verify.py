@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant import Assistant
@@ -80,10 +82,32 @@ def test_invented_facts_are_unsupported(verifier: Verifier, sources: dict, sente
 
 
 def test_missing_or_unknown_citations(verifier: Verifier, sources: dict) -> None:
-    assert verifier.check("China buys 90 % of Mongolia's exports.", sources).verdict == "uncited"
-    checked = verifier.check("China buys 90 % of Mongolia's exports [7].", sources)
+    assert verifier.check("Japan buys 40 % of Mongolia's exports.", sources).verdict == "uncited"
+    checked = verifier.check("Japan buys 40 % of Mongolia's exports [7].", sources)
     assert checked.verdict == "bad_citation"
     assert "[7]" in checked.reasons[0]
+
+
+@pytest.mark.parametrize("marker", ["[2]", "[7]", ""])
+def test_a_wrong_or_missing_marker_is_corrected_to_the_source_that_supports_the_sentence(
+    verifier: Verifier, sources: dict, marker: str
+) -> None:
+    checked = verifier.check(f"China buys 90 % of Mongolia's exports {marker}.", sources)
+    assert (checked.verdict, checked.cited) == ("supported", [1])
+    assert "[1] does" in checked.reasons[0]
+
+
+def test_words_gathered_from_two_sources_are_not_support(verifier: Verifier, sources: dict) -> None:
+    texts = ["Zorland's new port opened in 2031.", "The port cost $4 billion to build.", "Fishing fell in 2030."]
+    shown = {n: replace(sources[1], number=n, text=text) for n, text in enumerate(texts, start=1)}
+    assert verifier.check("The port cost $4 billion to build [1].", shown).cited == [2]
+    checked = verifier.check("Zorland's new port opened in 2031 and cost $4 billion [1].", shown)
+    assert (checked.verdict, checked.cited) == ("unsupported", [1])
+
+
+def test_a_sentence_no_single_source_supports_keeps_its_verdict(verifier: Verifier, sources: dict) -> None:
+    checked = verifier.check("China buys 60 % of Mongolia's exports [2].", sources)
+    assert (checked.verdict, checked.cited) == ("unsupported", [2])
 
 
 def test_the_model_reads_evidence_sentences_within_the_budget(bot: Assistant) -> None:
@@ -97,7 +121,8 @@ def test_the_model_reads_evidence_sentences_within_the_budget(bot: Assistant) ->
     first_only = evidence_sources(evidence, metas, count_tokens(render(everything, evidence)) - 5, "cl100k_base")
     assert list(first_only) == [best.number]  # the best first, the rest as the budget allows
     rendered = render(everything, evidence)
-    assert rendered.startswith(f"[{best.number}] (Asia Times") and "90 %" in rendered
+    assert rendered.startswith(f"[{best.number}] ({best.date}) ") and "90 %" in rendered
+    assert best.publisher not in rendered  # the reader sees the outlet; the model need not read it
 
 
 def test_marker_removal_leaves_no_doubled_or_dangling_punctuation() -> None:
