@@ -6,8 +6,10 @@ negation, certainty) finds them supporting it. The numbers-and-names rule is a h
 the judge's weighted score: an invented figure or name must never pass. Because the model cites
 single sentences, a name must stand in the very sentence cited, which catches most swapped roles
 ("Russia has transit fees at stake" against "With transit fees at stake, Mongolia ...").
-A sentence its citations do not support is cited instead to the one shown source that supports it
-alone, when there is one: the check is the same, only a wrong marker is corrected.
+A model's sentence must also take two thirds of its content words from what it cites: one that is
+mostly its own words restates, it does not quote. A sentence its citations do not support is cited
+instead to the one shown source that supports it alone, when there is one: the check is the same,
+only a wrong marker is corrected.
 """
 
 from __future__ import annotations
@@ -15,10 +17,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.judge import OfflineJudge
+from assistant.judge import Evidence, JudgeVerdict, OfflineJudge
 from assistant.schema import ArticleMeta, Verdict
 from assistant.text import citation_numbers, strip_markers
 
+# A model's sentence that is mostly its own words is not checked by a word-and-meaning judge, however
+# close it reads: "the dry port is supposed to be ready by 2033" passed the judge against "the plant
+# will open in 2033". A design rule, not a fitted number: a sentence that fails it is removed, and
+# the reader is shown the quotes instead, so erring strict costs little.
+MIN_CITED_WORDS = 2 / 3
 # A reply's "Yes," or "No," is not a claim about the articles (and not a name).
 INTERJECTION = re.compile(r"^(?:yes|no)\b[,.;:!]?\s*", re.IGNORECASE)
 
@@ -71,15 +78,22 @@ class Verifier:
             return CheckedSentence(claim, cited, "bad_citation", [f"cites {listed}, which is not among the sources"])
         if claim.endswith("?"):
             return CheckedSentence(claim, cited, "unsupported", ["a question is not an answer"])
-        passages = [sources[n].text for n in cited]
-        stated = _stated(claim)
-        verdict = self.judge.judge(stated, passages)
-        evidence = self.judge.evidence(stated, passages)
+        verdict, evidence = self._judged(_stated(claim), [sources[n].text for n in cited])
         invented = evidence.missing_numbers + evidence.missing_names
         if invented or not verdict.supported:
             reasons = ([f"not in the cited sources: {', '.join(invented)}"] if invented else []) + verdict.reasons
             return CheckedSentence(claim, cited, "unsupported", reasons, score=verdict.score, invented=invented)
         return CheckedSentence(claim, cited, "supported", verdict.reasons, score=verdict.score)
+
+    def _judged(self, stated: str, passages: list[str]) -> tuple[JudgeVerdict, Evidence]:
+        """The offline judge's verdict, made stricter for a model's sentence: it must also take most of
+        its content words from the sentences it cites (`MIN_CITED_WORDS`). A sentence that does not
+        scores 0, like an invented name: no yes/no check of the model's may bring it back."""
+        verdict, evidence = self.judge.judge(stated, passages), self.judge.evidence(stated, passages)
+        if verdict.supported and evidence.coverage < MIN_CITED_WORDS:
+            reason = f"words not in the cited sources: {', '.join(evidence.novel_words[:8])}"
+            verdict = JudgeVerdict(supported=False, score=0.0, reasons=[reason, *verdict.reasons])
+        return verdict, evidence
 
     def _recited(self, checked: CheckedSentence, sources: dict[int, Source]) -> CheckedSentence | None:
         """The shown source that best supports the claim by itself, judged as any cited sentence is (no
@@ -87,7 +101,7 @@ class Verifier:
         pass a word check without either saying the claim ("Russia and China are its third
         neighbours" from one sentence naming both and another naming its third-neighbour policy)."""
         stated = _stated(checked.claim)
-        verdicts = {n: self.judge.judge(stated, [s.text]) for n, s in sources.items() if [n] != checked.cited}
+        verdicts = {n: self._judged(stated, [s.text])[0] for n, s in sources.items() if [n] != checked.cited}
         supporting = {n: v for n, v in verdicts.items() if v.supported}
         if not supporting:
             return None

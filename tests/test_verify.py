@@ -81,6 +81,23 @@ def test_invented_facts_are_unsupported(verifier: Verifier, sources: dict, sente
     assert verifier.check(sentence, sources).verdict == "unsupported"
 
 
+def test_a_sentence_mostly_in_its_own_words_is_not_supported(verifier: Verifier, sources: dict) -> None:
+    """It restates rather than quotes ("the dry port" is not "the plant"): no judge score or model check
+    lets it through, while the same facts in the source's words pass."""
+    plant = replace(sources[1], text="A new fertiliser plant near Lyon will cost $5.2 billion and open in 2033.")
+    shown = {1: plant}
+    restated = (
+        "The price tag of the new fertiliser plant planned near Lyon is $5.2 billion, "
+        "and the dry port near Lyon is supposed to be ready by 2033 [1]."
+    )
+    checked = verifier.check(restated, shown)
+    assert (checked.verdict, checked.score) == ("unsupported", 0.0)
+    assert "words not in the cited sources" in checked.reasons[0]
+    assert verifier.check(
+        "The fertiliser plant near Lyon will cost $5.2 billion and open in 2033 [1].", shown
+    ).supported
+
+
 def test_missing_or_unknown_citations(verifier: Verifier, sources: dict) -> None:
     assert verifier.check("Japan buys 40 % of Mongolia's exports.", sources).verdict == "uncited"
     checked = verifier.check("Japan buys 40 % of Mongolia's exports [7].", sources)
