@@ -21,7 +21,7 @@ from assistant.judge import Evidence, JudgeVerdict, OfflineJudge
 from assistant.schema import ArticleMeta, Verdict
 from assistant.text import citation_numbers, strip_markers
 
-# A model's sentence that is mostly its own words is not checked by a word-and-meaning judge, however
+# A word-and-meaning judge cannot vouch for a model's sentence that is mostly in its own words, however
 # close it reads: "the dry port is supposed to be ready by 2033" passed the judge against "the plant
 # will open in 2033". A design rule, not a fitted number: a sentence that fails it is removed, and
 # the reader is shown the quotes instead, so erring strict costs little.
