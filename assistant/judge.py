@@ -151,7 +151,11 @@ class OfflineJudge:
             return JudgeVerdict(supported=True, score=1.0, reasons=["nothing to check: the claim is empty"])
         if not passages:
             return JudgeVerdict(supported=False, score=0.0, reasons=["no passage to check the claim against"])
-        evidence = self.evidence(claim, passages)
+        return self.verdict(self.evidence(claim, passages))
+
+    def verdict(self, evidence: Evidence) -> JudgeVerdict:
+        """The verdict on measured evidence, for callers that read the measures too (`verify.py`, the premise
+        check): measuring a claim twice would embed and read its sentences twice."""
         model = load_model()
         # An invented number or name is never supported, however close the rest (as in `verify.py`).
         score = 0.0 if evidence.invents() else model.score(evidence.features())

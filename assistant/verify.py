@@ -89,7 +89,10 @@ class Verifier:
         """The offline judge's verdict, made stricter for a model's sentence: it must also take most of
         its content words from the sentences it cites (`MIN_CITED_WORDS`). A sentence that does not
         scores 0, like an invented name: no yes/no check of the model's may bring it back."""
-        verdict, evidence = self.judge.judge(stated, passages), self.judge.evidence(stated, passages)
+        if not stated:
+            return self.judge.judge(stated, passages), self.judge.evidence(stated, passages)  # nothing to check
+        evidence = self.judge.evidence(stated, passages)
+        verdict = self.judge.verdict(evidence)
         if verdict.supported and evidence.coverage < MIN_CITED_WORDS:
             reason = f"words not in the cited sources: {', '.join(evidence.novel_words[:8])}"
             verdict = JudgeVerdict(supported=False, score=0.0, reasons=[reason, *verdict.reasons])

@@ -118,7 +118,7 @@ class ExtractiveAnswerer(Answerer):
         evidence = self.judge.evidence(analysis.premise, passages)
         if evidence.missing_numbers or evidence.missing_names:
             return ranked, 0.0
-        return ranked, self.judge.judge(analysis.premise, passages).score
+        return ranked, self.judge.verdict(evidence).score
 
     def answer_stream(
         self, question: str, history: list[Message], thoughts: Thoughts
