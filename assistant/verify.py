@@ -22,8 +22,8 @@ from assistant.schema import ArticleMeta, Verdict
 from assistant.text import citation_numbers, strip_markers
 
 # A word-and-meaning judge cannot vouch for a model's sentence that is mostly in its own words, however
-# close it reads: "the dry port is supposed to be ready by 2033" passed the judge against "the plant
-# will open in 2033". A design rule, not a fitted number: a sentence that fails it is removed, and
+# close it reads: "the new harbour is supposed to be ready by 2040" can pass it against "the factory
+# will open in 2040". A design rule, not a fitted number: a sentence that fails it is removed, and
 # the reader is shown the quotes instead, so erring strict costs little.
 MIN_CITED_WORDS = 2 / 3
 # A reply's "Yes," or "No," is not a claim about the articles (and not a name).
@@ -101,8 +101,8 @@ class Verifier:
     def _recited(self, checked: CheckedSentence, sources: dict[int, Source]) -> CheckedSentence | None:
         """The shown source that best supports the claim by itself, judged as any cited sentence is (no
         number or name may be missing), or None. Never a pair: words gathered from two sentences
-        pass a word check without either saying the claim ("Russia and China are its third
-        neighbours" from one sentence naming both and another naming its third-neighbour policy)."""
+        pass a word check without either saying the claim ("Alpha and Beta are its main partners"
+        from one sentence naming both countries and another naming its main-partner policy)."""
         stated = _stated(checked.claim)
         verdicts = {n: self._judged(stated, [s.text])[0] for n, s in sources.items() if [n] != checked.cited}
         supporting = {n: v for n, v in verdicts.items() if v.supported}

@@ -34,8 +34,9 @@ def render(sources: dict[int, Source], evidence: list[Citation]) -> str:
 
 
 def _line(citation: Citation) -> str:
-    """ "[1] (2024-09) And China is ...": the date places the sentence in time. The outlet is left out:
+    """ "[1] (2024-09) Exports rose ...": the date places the sentence in time. The outlet is left out:
     the reader sees it beside every citation, and on two cores each prompt token costs ~50 ms (an
-    outlet such as "Asia Times (republished from The Conversation)" is 12 tokens a line)."""
+    outlet republished from another, "The Daily Example (republished from The Weekly Example)", is a dozen
+    tokens a line)."""
     dated = f"({citation.date}) " if known(citation.date) else ""
     return f"[{citation.number}] {dated}{' '.join(citation.quote.split())}"
