@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from assistant.text import keywords, stem, words
+from assistant.text import keywords, numbers, stem, words
 
 
 class AnswerKind(StrEnum):
@@ -184,6 +184,18 @@ _BACK_REFERENCE = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|i
 def refers_back(part: str) -> bool:
     """Does a later part of a question point back to someone or something named before ("is he from")?"""
     return bool(_BACK_REFERENCE.search(part))
+
+
+_WH_QUESTION = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+
+
+def answers_nothing(sentence: str, question: str) -> bool:
+    """Does a reply to a wh-question only restate it ("Who leads the council?" -> "The council's leader
+    leads the council")? An answer names something the question does not: a word, a name or a number.
+    A yes/no question ("Did the council meet?") may be answered in its own words."""
+    if not _WH_QUESTION.match(question):
+        return False
+    return not (keywords(sentence) - question_keywords(question) or numbers(sentence) - numbers(question))
 
 
 def question_keywords(text: str) -> set[str]:

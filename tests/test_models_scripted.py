@@ -109,6 +109,12 @@ def test_a_model_refusal_of_answering_evidence_shows_the_quotes(bot: Assistant, 
     assert any("found no answer in the evidence" in n for n in answer.notices), answer.notices
 
 
+def test_a_reply_that_restates_the_question_is_not_shown(bot: Assistant, script: Script) -> None:
+    _, answer = scripted(bot, script, "A share of Mongolia's exports go to China [1].")
+    assert answer.model == "extractive" and "90 %" in answer.text and "A share" not in answer.text
+    assert any("found no answer in the evidence" in n for n in answer.notices), answer.notices
+
+
 def test_stray_markers_and_bullets(bot: Assistant, script: Script) -> None:
     _, answer = scripted(bot, script, f"- **{TRUE}**\n[2]\n\n[1]")
     assert answer.model == SCRIPTED and [s.verdict for s in answer.sentences] == ["supported"]

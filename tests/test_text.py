@@ -9,7 +9,7 @@ import pytest
 from assistant import SINGLE_MARKER, citation_numbers, keywords, strip_markers
 from assistant.answer.markers import split_sentences
 from assistant.judge_features import read
-from assistant.question import question_keywords
+from assistant.question import answers_nothing, question_keywords
 from assistant.retrieve import KeywordIndex
 from assistant.schema import Chunk
 from assistant.text import keyword_list, words
@@ -61,3 +61,22 @@ def test_one_marker_definition_everywhere() -> None:
         "Fuel comes from Russia [1, 2].",
         "Coal goes to China [3].",
     ]
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "restates"),
+    [
+        (
+            "The president of Alphaland is the president of Alphaland.",
+            "What is the name of Alphaland's president?",
+            True,
+        ),
+        ("Betaville is leading Betaville's inquiry.", "Who is leading Betaville's inquiry?", True),
+        ("Gamma Corp leads Betaville's inquiry.", "Who is leading Betaville's inquiry?", False),
+        ("90 % of Alphaland's exports go to Betaland.", "What share of Alphaland's exports go to Betaland?", False),
+        ("The mill opened in 2021.", "When did the mill open?", False),
+        ("The mill opened.", "Did the mill open?", False),  # a yes/no question may be answered in its words
+    ],
+)
+def test_a_reply_that_only_restates_a_wh_question_answers_nothing(reply: str, question: str, restates: bool) -> None:
+    assert answers_nothing(reply, question) is restates

@@ -37,6 +37,7 @@ from assistant.followup import is_follow_up, standalone_question
 from assistant.judge import OfflineJudge
 from assistant.models import chat_model
 from assistant.prompts import prompt_text
+from assistant.question import answers_nothing
 from assistant.retrieve import HybridRetriever
 from assistant.schema import Answer, AnswerSentence, Citation, Evidence, Message, Thoughts, Verdict
 from assistant.settings import Settings
@@ -63,6 +64,7 @@ class ModelFault(Exception):
 class Draft:
     """What the stream produced so far, for the final `Answer`."""
 
+    question: str = ""  # the standalone question the model answers
     book: CitationBook = field(default_factory=CitationBook)
     evidence: list[Citation] = field(default_factory=list)
     sentences: list[AnswerSentence] = field(default_factory=list)
@@ -127,7 +129,7 @@ class LLMAnswerer(Answerer):
             yield REFUSAL
             yield Answer(text=REFUSAL, refused=True, model=self.name, thoughts=thoughts)
             return
-        draft = Draft()
+        draft = Draft(question=thoughts.standalone_question)
         draft.evidence = cite_all(draft.book, assessment.chosen)
         yield Evidence(citations=draft.evidence)
         for lead in lead_sentences(assessment, draft.book):
@@ -191,6 +193,10 @@ class LLMAnswerer(Answerer):
             return  # a stray marker or punctuation with nothing to check
         if REFUSAL_CUE.search(sentence) and not citation_numbers(sentence):
             log.info("%s sentence refusal: %r", self.name, sentence)
+            draft.refusals += 1
+            return
+        if answers_nothing(strip_markers(sentence), draft.question):  # true, and no answer: not shown
+            log.info("%s sentence restates the question: %r", self.name, sentence)
             draft.refusals += 1
             return
         checked = self._settled(self._verifier.check(sentence, sources), sources)
