@@ -127,3 +127,14 @@ def test_a_registered_model_is_picked_by_name(bundled_settings: Settings, script
     assert SCRIPTED in Assistant.models()
     answer = bot.ask(QUESTION, model=SCRIPTED)
     assert answer.model == SCRIPTED and "90 %" in answer.text and len(script.history) >= 1
+
+
+def test_a_two_part_answer_missing_a_part_gets_that_part_quoted(bot: Assistant, script: Script) -> None:
+    question = "What share of Mongolia's exports go to China, and who supplies most of Mongolia's electricity?"
+    script.enqueue(f"{TRUE} Japan supplies most of Mongolia's electricity [2].")
+    answerer = create_answerer(SCRIPTED, bot.settings, bot.retriever)
+    *_, answer = list(answerer.answer_stream(question, [], answerer.prepare(question, [])))
+    assert isinstance(answer, Answer) and answer.model == SCRIPTED
+    assert answer.sentences[0].verdict == "supported" and "Japan" not in answer.text
+    assert "Russia supplies the majority of Mongolia’s electricity" in answer.text, answer.text
+    assert all(s.verdict == "quoted" for s in answer.sentences[1:])

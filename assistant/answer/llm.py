@@ -6,7 +6,9 @@ Steps (`LLMAnswerer`):
    answerer does (`ExtractiveAnswerer.assess`): a refusal costs no model time, and the evidence
    reaches the reader before the model starts;
 3. the model reads the evidence sentences only (at most `llm_evidence_tokens`, ~400: prompt
-   length is latency on a CPU) and writes one to three cited sentences (`prompts/answer_*.txt`);
+   length is latency on a CPU) and writes one to three cited sentences (`prompts/answer_*.txt`).
+   The prompt offers it no "the articles don't say": step 2 has judged that the evidence answers,
+   and offered that way out, the local model took it on 9 of 24 answerable tuning questions;
 4. each sentence is checked against the evidence it cites (`assistant/verify.py`); where the
    offline judge is unsure, the model settles it with a one-word check (`prompts/check.txt`);
    a supported sentence is shown at once, others are removed or marked;
@@ -151,6 +153,8 @@ class LLMAnswerer(Answerer):
         if draft.supported:
             if failed:
                 notices[0] += " The answer may be incomplete."
+            if draft.removed and assessment.analysis.parts:
+                yield from self._quotes_for_the_rest(assessment, draft)
             yield self._answer(draft, thoughts, refused=False, notices=notices)
         else:
             yield from self._quotes_instead(assessment, draft, thoughts, notices, failed)
@@ -170,6 +174,15 @@ class LLMAnswerer(Answerer):
         except ModelFault as fault:
             return f"The {self.name} model failed: {fault}."
         return ""
+
+    def _quotes_for_the_rest(self, assessment: Assessment, draft: Draft) -> Iterator[str]:
+        """A two-part question whose model answer lost a sentence to verification: the quotes that no
+        shown sentence of the model's cites follow it, so the part it got wrong is still answered."""
+        cited = {n for sentence in draft.sentences for n in sentence.citations}
+        for quote in self._fallback.quote_sentences(assessment, draft.book):
+            if not cited.intersection(quote.citations):
+                draft.sentences.append(quote)
+                yield draft.show(quote.text)
 
     def _quotes_instead(
         self, assessment: Assessment, draft: Draft, thoughts: Thoughts, notices: list[str], failed: str
