@@ -39,6 +39,8 @@ def test_marker_styles() -> None:
     leading = split_sentences("[2] China buys coal. [1] Russia sells fuel.")
     assert leading == ["[2] China buys coal.", "[1] Russia sells fuel."]
     assert split_sentences("According to [1], China buys coal.") == ["[1] China buys coal."]
+    for aside in ("as stated in evidence", "as evidenced by", "according to the evidence sentence"):
+        assert split_sentences(f"China buys coal, {aside} [1].") == ["China buys coal [1]."]
     assert citation_numbers("A [3] b [1, 3][2].") == [3, 1, 2]
     assert citation_numbers("An unclosed marker [1") == []
     assert strip_markers("China buys coal [1][2].") == "China buys coal."

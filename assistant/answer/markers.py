@@ -16,9 +16,11 @@ from assistant.text import MARKER_PATTERN
 
 # Markers after the stop move before it, so that sentence splitting keeps them with their sentence.
 MARKERS_AFTER_STOP = re.compile(rf"([.!?])((?:\s*{MARKER_PATTERN})+)")
-# "According to [1], X" and "X, as stated in [1]." become "[1] X" and "X [1].".
+# "According to [1], X", "X, as stated in [1]." and "X, as evidenced by the evidence sentence [1]." become
+# "[1] X" and "X [1].": the prompt calls the sources evidence sentences, and a small model says so.
 INLINE_CITATION = re.compile(
-    rf"(?:,\s*)?\b(?:according to|as (?:stated|reported|mentioned|noted|said) in|per)\s+({MARKER_PATTERN}),?",
+    r"(?:,\s*)?\b(?:according to|as (?:stated|reported|mentioned|noted|said|shown|evidenced|seen) (?:in|by)|per)\s+"
+    rf"(?:(?:the\s+)?(?:evidence|sources?|articles?)(?:\s+sentences?)?\s+)?({MARKER_PATTERN}),?",
     re.IGNORECASE,
 )
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
