@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
@@ -32,6 +31,7 @@ from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 from assistant.answer.base import REFUSAL, Answerer
 from assistant.answer.extractive import Assessment, ExtractiveAnswerer, cite_all, lead_sentences, with_assessment
 from assistant.answer.llm_sources import evidence_sources, render
+from assistant.answer.llm_stream import ModelFault, stream_text
 from assistant.answer.markers import SentenceStream
 from assistant.cite import CitationBook
 from assistant.errors import AssistantError
@@ -53,13 +53,8 @@ REFUSAL_CUE = re.compile(
     r"|\bno information\b|\bnot (?:covered|mentioned)\b",
     re.IGNORECASE,
 )
-BACKOFF_SECONDS = 0.5
 # Judge scores between these are "unsure": the model's yes/no check decides (when time allows).
 UNSURE_BELOW, UNSURE_ABOVE = 0.25, 0.9
-
-
-class ModelFault(Exception):
-    """The model server failed: unreachable, too slow, an HTTP error or a broken stream."""
 
 
 @dataclass
@@ -245,29 +240,7 @@ class LLMAnswerer(Answerer):
         return CheckedSentence(checked.claim, checked.cited, verdict, [reason, *checked.reasons], checked.score)
 
     def _stream(self, messages: list[BaseMessage]) -> Iterator[str]:
-        """The model's text increments. Retries with backoff until the first token arrives; after that
-        a failure ends the stream, since what was shown cannot be taken back. LangChain's own retry
-        wrapper does not cover streaming, so this is done here."""
-        for attempt in range(self.settings.llm_retries + 1):
-            try:
-                chunks = self.model.stream(messages)
-                first = next(chunks, None)
-                break
-            except AssistantError:
-                raise
-            except Exception as error:
-                log.warning("%s model, attempt %d: %s", self.name, attempt + 1, error)
-                if attempt == self.settings.llm_retries or not _transient(error):
-                    raise ModelFault(_describe(error)) from error
-                time.sleep(BACKOFF_SECONDS * 2**attempt)
-        if first is None:
-            return
-        try:
-            yield _text(first.content)
-            for chunk in chunks:
-                yield _text(chunk.content)
-        except Exception as error:
-            raise ModelFault(_describe(error)) from error
+        return stream_text(self.model, messages, self.settings.llm_retries, self.name)
 
     def _answer(
         self, draft: Draft, thoughts: Thoughts, *, refused: bool, notices: list[str], model: str = ""
@@ -289,29 +262,3 @@ def _with_markers(claim: str, numbers: list[int]) -> str:
     markers = "".join(f"[{n}]" for n in numbers)
     body, stop = (claim[:-1], claim[-1]) if claim[-1:] in ".!?" else (claim, ".")
     return f"{body} {markers}{stop}"
-
-
-def _text(content: object) -> str:
-    """A chunk's text; some servers send a list of parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content if p)
-    return ""
-
-
-def _transient(error: Exception) -> bool:
-    """Worth another try: no answer, a timeout, rate limiting or a server error; not a rejected request."""
-    status = getattr(error, "status_code", None)
-    return status is None or status == 429 or status >= 500
-
-
-def _describe(error: Exception) -> str:
-    """One plain line for the reader: what failed, without a traceback."""
-    name = type(error).__name__
-    if "Timeout" in name:
-        return "it did not answer in time"
-    if "Connect" in name or isinstance(error, ConnectionError):
-        return "its server cannot be reached"
-    status = getattr(error, "status_code", None)
-    return f"its server answered with HTTP {status}" if status else f"{name}: {str(error)[:120]}"
