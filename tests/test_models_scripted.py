@@ -138,3 +138,14 @@ def test_a_two_part_answer_missing_a_part_gets_that_part_quoted(bot: Assistant, 
     assert answer.sentences[0].verdict == "supported" and "Japan" not in answer.text
     assert "Russia supplies the majority of Mongolia’s electricity" in answer.text, answer.text
     assert all(s.verdict == "quoted" for s in answer.sentences[1:])
+
+
+def test_a_false_premise_is_corrected_by_quotes_without_asking_the_model(bot: Assistant, script: Script) -> None:
+    question = "Why did Mongolia arrest Putin when he arrived?"
+    script.enqueue("Mongolia arrested Putin when he arrived because of the ICC warrant [1].")
+    answerer = create_answerer(SCRIPTED, bot.settings, bot.retriever)
+    *_, answer = list(answerer.answer_stream(question, [], answerer.prepare(question, [])))
+    assert isinstance(answer, Answer) and answer.model == "extractive" and not answer.refused
+    assert answer.text.startswith("The articles do not support what the question takes for granted")
+    assert "arrested Putin" not in answer.text and "non-enforcement" in answer.text
+    assert not script.history  # the model was never asked

@@ -8,7 +8,8 @@ Steps (`LLMAnswerer`):
 3. the model reads the evidence sentences only (at most `llm_evidence_tokens`, ~400: prompt
    length is latency on a CPU) and writes one to three cited sentences (`prompts/answer_*.txt`).
    The prompt offers it no "the articles don't say": step 2 has judged that the evidence answers,
-   and offered that way out, the local model took it on 9 of 24 answerable tuning questions;
+   and offered that way out, the local model took it on 9 of 24 answerable tuning questions.
+   A question whose premise the evidence does not support gets the extractive correction instead;
 4. each sentence is checked against the evidence it cites (`assistant/verify.py`); where the
    offline judge is unsure, the model settles it with a one-word check (`prompts/check.txt`);
    a supported sentence is shown at once, others are removed or marked;
@@ -132,6 +133,9 @@ class LLMAnswerer(Answerer):
         for lead in lead_sentences(assessment, draft.book):
             draft.sentences.append(lead)
             yield draft.show(lead.text)
+        if assessment.unsupported_premise:
+            yield from self._correction(assessment, draft, thoughts)
+            return
         metas = {c.meta.article_id: c.meta for c in assessment.chosen}
         sources = evidence_sources(draft.evidence, metas, self.settings.llm_evidence_tokens, self.settings.tokenizer)
         messages = self._answer_prompt.format_messages(
@@ -169,6 +173,15 @@ class LLMAnswerer(Answerer):
         except ModelFault as fault:
             return f"The {self.name} model failed: {fault}."
         return ""
+
+    def _correction(self, assessment: Assessment, draft: Draft, thoughts: Thoughts) -> Iterator[str | Answer]:
+        """A question whose premise the evidence does not support is corrected, not answered: the quotes
+        say what the articles do say, and the model is not asked. Asked "Why did A ally with B against
+        C?", a small model explains why A did, in the evidence's own words, and the word checks pass it."""
+        for quote in self._fallback.quote_sentences(assessment, draft.book):
+            draft.sentences.append(quote)
+            yield draft.show(quote.text)
+        yield self._answer(draft, thoughts, refused=False, notices=[], model=self._fallback.name)
 
     def _quotes_for_the_rest(self, assessment: Assessment, draft: Draft) -> Iterator[str]:
         """A two-part question whose model answer lost a sentence to verification: the quotes that no
