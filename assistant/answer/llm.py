@@ -71,8 +71,10 @@ class Draft:
     removed: int = 0
     refusals: int = 0
 
-    def show(self, text: str) -> str:
-        increment = text if not self.shown else " " + text
+    def add(self, sentence: AnswerSentence) -> str:
+        """Keep a sentence of the answer; the increment that shows it to the reader."""
+        self.sentences.append(sentence)
+        increment = sentence.text if not self.shown else " " + sentence.text
         self.shown.append(increment)
         return increment
 
@@ -131,8 +133,7 @@ class LLMAnswerer(Answerer):
         draft.evidence = cite_all(draft.book, assessment.chosen)
         yield Evidence(citations=draft.evidence)
         for lead in lead_sentences(assessment, draft.book):
-            draft.sentences.append(lead)
-            yield draft.show(lead.text)
+            yield draft.add(lead)
         if assessment.unsupported_premise:
             yield from self._correction(assessment, draft, thoughts)
             return
@@ -179,8 +180,7 @@ class LLMAnswerer(Answerer):
         say what the articles do say, and the model is not asked. Asked "Why did A ally with B against
         C?", a small model explains why A did, in the evidence's own words, and the word checks pass it."""
         for quote in self._fallback.quote_sentences(assessment, draft.book):
-            draft.sentences.append(quote)
-            yield draft.show(quote.text)
+            yield draft.add(quote)
         yield self._answer(draft, thoughts, refused=False, notices=[], model=self._fallback.name)
 
     def _quotes_for_the_rest(self, assessment: Assessment, draft: Draft) -> Iterator[str]:
@@ -189,8 +189,7 @@ class LLMAnswerer(Answerer):
         cited = {n for sentence in draft.sentences for n in sentence.citations}
         for quote in self._fallback.quote_sentences(assessment, draft.book):
             if not cited.intersection(quote.citations):
-                draft.sentences.append(quote)
-                yield draft.show(quote.text)
+                yield draft.add(quote)
 
     def _quotes_instead(
         self, assessment: Assessment, draft: Draft, thoughts: Thoughts, notices: list[str], failed: str
@@ -204,8 +203,7 @@ class LLMAnswerer(Answerer):
             notices.append("No sentence of the model's answer could be verified against the evidence.")
         notices.append("Showing quotes from the articles instead.")
         for quote in self._fallback.quote_sentences(assessment, draft.book):
-            draft.sentences.append(quote)
-            yield draft.show(quote.text)
+            yield draft.add(quote)
         yield self._answer(draft, thoughts, refused=False, notices=notices, model=self._fallback.name)
 
     def _take(self, sentence: str, sources: dict[int, Source], draft: Draft) -> Iterator[str]:
@@ -226,14 +224,12 @@ class LLMAnswerer(Answerer):
             draft.supported += 1
             numbers = [n for n in checked.cited if n in sources]
             text = _with_markers(checked.claim, numbers)
-            draft.sentences.append(AnswerSentence(text=text, citations=numbers, verdict="supported"))
-            yield draft.show(text)
+            yield draft.add(AnswerSentence(text=text, citations=numbers, verdict="supported"))
             return
         draft.removed += 1
         if self.settings.unverified_sentences == "show":
             text = f"{checked.claim} (unverified)"
-            draft.sentences.append(AnswerSentence(text=text, verdict=checked.verdict))
-            yield draft.show(text)
+            yield draft.add(AnswerSentence(text=text, verdict=checked.verdict))
 
     def _settled(self, checked: CheckedSentence, sources: dict[int, Source]) -> CheckedSentence:
         """Where the offline judge is unsure (and no number or name was invented), the model's own
