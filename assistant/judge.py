@@ -3,8 +3,9 @@
 No entailment model installs from the registries here, so the judge measures what a careful reader
 checks: every number and name in the claim occurs in the passages (in any case, as an acronym, or
 as the adjective of a place: "Belgian" for "Belgium"), a negation does not flip, a certain claim does
-not rest on a hedged passage, the claim's words are covered, it does not read like the passage with two
-names exchanged (who did what to whom), and it is close in meaning (packaged MiniLM) to its best-aligned
+not rest on a hedged passage, no word turns into its opposite ("concerned", "unconcerned"), the claim's
+words are covered, it does not read like the passage with two names exchanged or with doer and undergoer
+reversed (who did what to whom), and it is close in meaning (packaged MiniLM) to its best-aligned
 passage sentences. A logistic model weighs these features. Its weights and threshold are data,
 `assistant/data/judge.json`, written by `python -m evals.tune_judge` with the labelled sets they
 were fitted on; every word list here is general English, none was picked from an article.
@@ -35,8 +36,10 @@ from assistant.judge_features import (
     missing_names,
     names,
     names_in,
+    opposites,
     read,
     swap_gain,
+    voice,
 )
 from assistant.text import NEGATIONS, strip_markers
 
@@ -88,10 +91,12 @@ class Evidence:
     aligned_coverage: float
     overlap_f1: float
     swap_gain: float
+    voice_reversal: bool
     novel_words: list[str]
     missing_numbers: list[str]
     missing_names: list[str]
     negation_mismatch: bool
+    opposites: list[str]
     certainty_mismatch: bool
     added_quantifiers: list[str]
     claim_words: int
@@ -99,9 +104,12 @@ class Evidence:
     best_sentence: str
     entailment: float | None = None  # the cross-encoder's P(supported), when the model weighs it
 
-    def invents(self) -> bool:
-        """A number or name the passages lack: the claim is not supported, whatever the model says."""
-        return bool(self.missing_numbers or self.missing_names)
+    def ruled_out(self) -> bool:
+        """A number or name the passages lack, a word turned into its opposite, who did what to whom the other
+        way round, or a negation added to (or taken from) a sentence that holds every other word of the claim:
+        the claim is not supported, whatever the model says."""
+        flipped = self.negation_mismatch and self.aligned_coverage >= 1.0
+        return bool(self.missing_numbers or self.missing_names or self.opposites or self.voice_reversal or flipped)
 
     def features(self) -> dict[str, float]:
         encoder = {} if self.entailment is None else {"entailment": self.entailment}
@@ -157,8 +165,8 @@ class OfflineJudge:
         """The verdict on measured evidence, for callers that read the measures too (`verify.py`, the premise
         check): measuring a claim twice would embed and read its sentences twice."""
         model = load_model()
-        # An invented number or name is never supported, however close the rest (as in `verify.py`).
-        score = 0.0 if evidence.invents() else model.score(evidence.features())
+        # What `ruled_out` finds (an invented name, roles reversed...) is never supported, however close the rest.
+        score = 0.0 if evidence.ruled_out() else model.score(evidence.features())
         return JudgeVerdict(supported=score >= model.threshold, score=round(score, 4), reasons=explain(evidence))
 
     def prefetch(self, pairs: list[tuple[str, list[str]]]) -> None:
@@ -204,17 +212,20 @@ class OfflineJudge:
         overlaps = [len(wanted & set(r.stems)) for r in readings]
         aligned = readings[max(range(len(readings)), key=lambda i: (overlaps[i], sims[i]))]
         near = aligned.words  # negation and hedges are read in the sentence that shares most words
+        roles = voice(claim, said, aligned)
         return Evidence(
             similarity=float(sims[best]),
             pair_similarity=pair_sim,
             coverage=len(wanted & known) / len(wanted) if wanted else 1.0,
             aligned_coverage=max(overlaps) / len(wanted) if wanted else 1.0,
             overlap_f1=max(f1(wanted, set(r.stems)) for r in readings),
-            swap_gain=swap_gain(claim, said, aligned),
+            swap_gain=0.0 if roles.rephrased else swap_gain(claim, said, aligned),
+            voice_reversal=roles.reversed,
             novel_words=sorted(wanted - known),
             missing_numbers=sorted(figures(claim) - figures(" ".join(passages))),
             missing_names=missing_names(claim, union),
             negation_mismatch=bool(said.words & NEGATIONS) != bool(near & NEGATIONS),
+            opposites=opposites(said, aligned),
             certainty_mismatch=bool(said.words & CERTAINTIES - near) and bool(near & HEDGES - said.words),
             added_quantifiers=sorted(said.words & QUANTIFIERS - union.words),
             claim_words=len(wanted),
@@ -252,12 +263,16 @@ def explain(evidence: Evidence) -> list[str]:
         reasons.append(f"names not in the passages: {', '.join(evidence.missing_names)}")
     if evidence.negation_mismatch:
         reasons.append("negation differs from the closest passage sentence")
+    if evidence.opposites:
+        reasons.append(f"a word and its opposite: {', '.join(evidence.opposites)}")
     if evidence.certainty_mismatch:
         reasons.append("states as certain what the passage only hedges")
     if evidence.added_quantifiers:
         reasons.append(f"quantifiers not in the passages: {', '.join(evidence.added_quantifiers)}")
     if evidence.swap_gain > 0:
         reasons.append("reads like the passage with two names or numbers exchanged (who did what to whom?)")
+    if evidence.voice_reversal:
+        reasons.append("gives who did what to whom the other way round from the passage")
     if evidence.novel_words:
         reasons.append(f"words not in the passages: {', '.join(evidence.novel_words[:8])}")
     reasons.append(f"closest passage sentence (similarity {evidence.similarity:.2f}): {evidence.best_sentence[:160]}")

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import simplemma
+
 from assistant.text import NUMBER, NUMBER_WORDS, STOPWORDS, WORD, numbers, stem, words
 
 # Closed-class English words (pronouns, determiners, auxiliaries, prepositions, conjunctions, connectives):
@@ -42,6 +44,9 @@ QUANTIFIERS = {
     "all", "every", "each", "any", "always", "never", "none", "most", "majority", "half", "few", "many", "several",
     "more", "less", "fewer", "only", "entirely", "completely", "whole",
 }  # fmt: skip
+NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly outpointed by"
+# Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
+OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
 NAME_ENDING = re.compile(r"(?:ians?|ans?|ain|ese|ish|ium|ia|i|a|e|y|o|s)$")
 YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[-–]\s*(\d\d)\b")
@@ -55,6 +60,7 @@ class Reading:
     stems: tuple[str, ...]
     name_keys: frozenset[str]
     keys: tuple[str, ...]  # every word's name key in order, number words as digits
+    parts: tuple[str, ...]  # the words themselves, in the same order
 
 
 @lru_cache(maxsize=50_000)
@@ -66,7 +72,7 @@ def read(text: str) -> Reading:
     runs = name_runs(unicodedata.normalize("NFKC", text))
     keys = {name_key(w) for w in {*found, *parts}} | {a for run in runs for a in acronyms(run)}
     in_order = tuple(NUMBER_WORDS.get(w, name_key(w)) for w in parts)
-    return Reading(frozenset({*found, *parts}), stems, frozenset(keys), in_order)
+    return Reading(frozenset({*found, *parts}), stems, frozenset(keys), in_order, tuple(parts))
 
 
 def name_key(word: str) -> str:
@@ -144,6 +150,76 @@ def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
         swapped = text.replace(a, " \x00 ").replace(b, a).replace(" \x00 ", b).split()
         gain = max(gain, len(wanted & set(itertools.pairwise(swapped))) - before)
     return gain / max(len(wanted) - before, 1)
+
+
+def content_key(key: str) -> bool:
+    return len(key) > 2 and not key.isdigit() and key not in FUNCTION_WORDS
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How the claim's doers and undergoers compare with the sentence's, once the passive is read."""
+
+    reversed: bool  # "Alloa outpointed Brechin" against "Alloa had been outpointed by Brechin"
+    rephrased: bool  # "Brechin outpointed Alloa" against the same: one active, one passive, same roles
+
+
+def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
+    """Who did what to whom, in the claim and in the sentence. `swap_gain` misses the reversal above, as no
+    word pair changes, and takes the rephrasing for a swap; this reads both, and "a nurse told Smith"
+    against "Smith told a nurse", where a common noun trades places with a name."""
+    runs = [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
+    runs += [(k,) for k in said.keys if content_key(k) or k.isdigit()]
+    runs = list(dict.fromkeys(runs))
+    stated = roles(sentence, runs)
+    claimed = roles(said, runs)
+    triples = {t[:3] for t in stated}
+    return Voice(
+        reversed=any((u, v, d) in triples and (d, v, u) not in triples for d, v, u, _ in claimed),
+        rephrased=any((d, v, u, not passive) in stated for d, v, u, passive in claimed),
+    )
+
+
+def roles(text: Reading, runs: list[tuple[str, ...]]) -> set[tuple[tuple[str, ...], str, tuple[str, ...], bool]]:
+    """(doer, verb, undergoer, passive) for every "A <verb> B" with at most `NEAR` words between each (an
+    auxiliary, an adverb, an article); when "by" comes after the verb ("was outpointed by B", "A, led by
+    B"), the verb is passive and B is the doer."""
+    keys = text.keys
+    starts = {run: [i for i in range(len(keys)) if keys[i : i + len(run)] == run] for run in runs}
+    found = set()
+    for a, b in itertools.permutations([run for run in runs if starts[run]], 2):
+        for i in starts[a]:
+            end = i + len(a)
+            for v in range(end, min(end + NEAR + 1, len(keys))):
+                if (keys[v],) in (a, b) or not verb_form(text.parts[v]):
+                    continue
+                for j in starts[b]:
+                    if v < j <= v + NEAR + 1:
+                        passive = "by" in keys[v + 1 : j]
+                        found.add((b, keys[v], a, True) if passive else (a, keys[v], b, False))
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def verb_form(word: str) -> bool:
+    """A past form or a participle ("told", "outpointed", "knocking"): its dictionary form differs, and not
+    only by a plural or third-person "s". Present forms are left out: without a tagger they read as nouns."""
+    lemma = simplemma.lemmatize(word, lang="en").casefold()
+    return len(word) > 2 and word not in FUNCTION_WORDS and lemma != word and not word.endswith("s")
+
+
+def opposites(said: Reading, sentence: Reading) -> list[str]:
+    """Words of the claim or the sentence that are a word of the other with an opposing prefix. Only words
+    of five letters or more after the prefix: "inform" is not the opposite of "form"."""
+    found = set()
+    for one, other in ((said.words, sentence.words), (sentence.words, said.words)):
+        for word in one - other:
+            found |= {
+                word
+                for p in OPPOSING_PREFIXES
+                if word.startswith(p) and len(word) - len(p) >= 5 and word[len(p) :].lstrip("-") in other
+            }
+    return sorted(found)
 
 
 def f1(wanted: set[str], found: set[str]) -> float:

@@ -5,11 +5,12 @@
 
 The three sets of `evals/judge_sets.py` are fitted together, each weighing the same and each
 balanced between its supported and unsupported pairs, so that no set's size or label mix decides
-for the others. A claim with a number or name the passages lack is unsupported by rule
-(`Evidence.invents`), so the model is fitted on the other pairs. The regularisation and the
-threshold are chosen by cross-validation on the tuning parts (folds keep each claim's pairs
-together: WiCE repeats a claim with other evidence); the held-out parts are only measured, after
-the fit, and printed.
+for the others. A claim with a number or name the passages lack, a word turned into its opposite,
+roles reversed, or a negation flipped in a sentence that holds all its other words is unsupported by
+rule (`Evidence.ruled_out`), so the model is fitted on the other pairs. The regularisation and the
+threshold are chosen by cross-validation on the tuning parts (folds keep each claim's pairs together:
+WiCE repeats a claim with other evidence); the held-out parts are only measured, after the fit, and
+printed.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Table:
         measured = measure(judge, [c for _, c in cases])
         self.names = list(measured[0][0])
         self.x = np.array([list(f.values()) for f, _ in measured])
-        self.invents = np.array([invents for _, invents in measured])
+        self.ruled_out = np.array([ruled_out for _, ruled_out in measured])
         self.y = np.array([c.supported for _, c in cases])
         self.set = np.array([name for name, _ in cases])
         self.claim = [c.claim for _, c in cases]
@@ -57,13 +58,13 @@ class Table:
 
 
 def measure(judge: OfflineJudge, cases: list[Case]) -> list[tuple[dict[str, float], bool]]:
-    """Each pair's features, and whether its claim invents a number or name (then it is unsupported by rule)."""
+    """Each pair's features, and whether it is unsupported by rule (`Evidence.ruled_out`)."""
     judge.prefetch([(c.claim, list(c.passages)) for c in cases])
-    return [(e.features(), e.invents()) for e in (judge.evidence(c.claim, list(c.passages)) for c in cases)]
+    return [(e.features(), e.ruled_out()) for e in (judge.evidence(c.claim, list(c.passages)) for c in cases)]
 
 
-def predict(model: LogisticRegression, x: np.ndarray, invents: np.ndarray) -> np.ndarray:
-    return np.where(invents, 0.0, model.predict_proba(x)[:, 1])
+def predict(model: LogisticRegression, x: np.ndarray, ruled_out: np.ndarray) -> np.ndarray:
+    return np.where(ruled_out, 0.0, model.predict_proba(x)[:, 1])
 
 
 def mean_balanced(table: Table, rows: np.ndarray, scores: np.ndarray, threshold: float) -> float:
@@ -81,7 +82,7 @@ def best_threshold(table: Table, rows: np.ndarray, scores: np.ndarray) -> float:
 
 def fit(table: Table, rows: np.ndarray, c: float) -> LogisticRegression:
     """Logistic regression on standardised features; the scaling is folded back into the weights."""
-    rows = rows[~table.invents[rows]]
+    rows = rows[~table.ruled_out[rows]]
     mean, std = table.x[rows].mean(axis=0), table.x[rows].std(axis=0) + 1e-9
     model = LogisticRegression(C=c, max_iter=5000)
     model.fit((table.x[rows] - mean) / std, table.y[rows], sample_weight=table.weights(rows))
@@ -99,7 +100,7 @@ def cross_validated(table: Table, c: float) -> tuple[float, float]:
         scores = np.zeros(len(table.y))
         folds = StratifiedGroupKFold(5, shuffle=True, random_state=repeat)
         for train, test in folds.split(table.x, strata, groups=table.claim):
-            scores[test] = predict(fit(table, train, c), table.x[test], table.invents[test])
+            scores[test] = predict(fit(table, train, c), table.x[test], table.ruled_out[test])
         threshold = best_threshold(table, everything, scores)
         results.append((mean_balanced(table, everything, scores, threshold), threshold))
     return float(np.mean([r[0] for r in results])), float(np.mean([r[1] for r in results]))
@@ -133,8 +134,8 @@ def main(argv: list[str] | None = None) -> None:
             started = time.perf_counter()
             measured = measure(judge, cases)
             ms = 1000 * (time.perf_counter() - started) / len(cases)
-            x, invents = np.array([list(f.values()) for f, _ in measured]), np.array([i for _, i in measured])
-            scores = predict(model, x, invents)
+            x, ruled_out = np.array([list(f.values()) for f, _ in measured]), np.array([i for _, i in measured])
+            scores = predict(model, x, ruled_out)
             accuracy = balanced_accuracy_score([c.supported for c in cases], scores >= threshold)
             figure = f"balanced accuracy {accuracy:.3f} ({ms:.0f} ms/claim)"
             print(f"{labelled.name:9s} {part:8s} {len(cases):5d} pairs  {figure}")

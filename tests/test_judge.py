@@ -71,6 +71,37 @@ def test_rejects_role_swaps_and_negation_flips(judge: OfflineJudge, claim: str, 
     assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
 
 
+REVERSIBLE = (
+    "In 1980 Smith had been narrowly outpointed by Jones in Montreal. Later that year Ayrton told a nurse about it."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "supported"),
+    [
+        ("In 1980 Smith outpointed Jones in Montreal.", False),  # the passive read the other way round
+        ("In 1980 Jones outpointed Smith in Montreal.", True),
+        ("Later that year a nurse told Ayrton about it.", False),  # a common noun trades places with a name
+        ("Later that year Ayrton told a nurse about it.", True),
+    ],
+)
+def test_doer_and_undergoer_are_read_through_the_passive(judge: OfflineJudge, claim: str, supported: bool) -> None:
+    verdict = judge.judge(claim, [REVERSIBLE])
+    assert verdict.supported is supported, verdict
+    assert supported or "gives who did what to whom the other way round from the passage" in verdict.reasons
+
+
+def test_a_word_with_an_opposing_prefix_is_not_supported(judge: OfflineJudge) -> None:
+    passage = "The ministers said they were concerned about the vote and agreed to delay it."
+    assert judge.judge("The ministers were concerned about the vote.", [passage]).supported
+    for claim, opposite in (
+        ("The ministers were unconcerned about the vote.", "unconcerned"),
+        ("The ministers disagreed about delaying the vote.", "disagreed"),
+    ):
+        verdict = judge.judge(claim, [passage])
+        assert not verdict.supported and f"a word and its opposite: {opposite}" in verdict.reasons, verdict
+
+
 def test_lower_cased_passages_hold_names_in_any_case(judge: OfflineJudge) -> None:
     """Tokenised, lower-cased news text: a claim written in ordinary case is judged on what it says."""
     faithful = "China takes 90 % of Mongolia's exports, which are mainly coal and copper."
@@ -111,8 +142,8 @@ def test_the_weights_file_names_what_it_was_fitted_on() -> None:
 @pytest.mark.slow
 def test_heldout_balanced_accuracy(judge: OfflineJudge) -> None:
     """The fitted weights generalise: the held-out parts were never used to fit or choose them (claims: dev
-    0.76, held-out 0.75; news-dev: 0.87, 0.84). Without the alias table the claims held out fell from 0.80."""
-    for labelled, floor in ((claims_set("claims", CLAIMS_PATH), 0.74), (claims_set("news-dev", NEWS_DEV_CLAIMS), 0.78)):
+    0.77, held-out 0.75; news-dev: 0.89, 0.87). Without the alias table the claims held out fell from 0.80."""
+    for labelled, floor in ((claims_set("claims", CLAIMS_PATH), 0.74), (claims_set("news-dev", NEWS_DEV_CLAIMS), 0.8)):
         accuracy = balanced(judge, labelled)
         assert len(labelled.parts["heldout"]) >= 70
         assert accuracy["tune"] >= floor and accuracy["heldout"] >= floor, (labelled.name, accuracy)
