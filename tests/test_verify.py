@@ -100,6 +100,16 @@ def test_a_sentence_mostly_in_its_own_words_is_not_supported(verifier: Verifier,
     ).supported
 
 
+def test_a_model_sentence_that_reverses_who_did_what_is_removed(verifier: Verifier, sources: dict) -> None:
+    """Every word of the reversed sentence is in its source, and no word pair changes: only reading the
+    passive tells doer from undergoer. Its right reading passes."""
+    bout = {1: replace(sources[1], text="In 1980 Smith had been narrowly outpointed by Jones in Montreal.")}
+    reversed_roles = verifier.check("In 1980 Smith outpointed Jones in Montreal [1].", bout)
+    assert (reversed_roles.verdict, reversed_roles.score) == ("unsupported", 0.0)
+    assert "gives who did what to whom the other way round from the passage" in reversed_roles.reasons
+    assert verifier.check("In 1980 Jones outpointed Smith in Montreal [1].", bout).supported
+
+
 def test_missing_or_unknown_citations(verifier: Verifier, sources: dict) -> None:
     assert verifier.check("Japan buys 40 % of Mongolia's exports.", sources).verdict == "uncited"
     checked = verifier.check("Japan buys 40 % of Mongolia's exports [7].", sources)
