@@ -141,7 +141,12 @@ def test_the_answering_words_are_marked(bot: Assistant) -> None:
 
 
 def test_no_disagreement_is_claimed_on_a_plain_fact(bot: Assistant) -> None:
-    for question in ["What does Russia supply to Mongolia?", "Roughly how many people live in Mongolia?"]:
+    for question in [
+        "What does Russia supply to Mongolia?",
+        "Roughly how many people live in Mongolia?",
+        # the article disagrees with itself about a first visit, which this does not ask about
+        "Did Mongolia arrest Putin during his visit?",
+    ]:
         answer = bot.ask(question)
         assert "not consistent" not in answer.text
 

@@ -244,11 +244,13 @@ def _find_conflict(
 
     Read narrowly, to avoid crying wolf: either both give values for an amount or date asked about,
     cover the question's words about as well as each other and share no value, or one calls
-    something a first ever while the other dates an earlier one ("first time" / "first since 2019")."""
+    something a first ever while the other dates an earlier one ("first time" / "first since 2019"), when
+    the question asks about that: a date, a count, or a first, last or earlier time in its own words."""
     for other in ranked[1 : EVIDENCE_CONSIDERED + 1]:
         if other.score < top.score - margin or other.kind != "text" or top.kind != "text":
             continue
-        if _values_differ(analysis, top, other) or _first_ever_disputed(top.visible, other.visible):
+        firsts = analysis.kind in (AnswerKind.AMOUNT, AnswerKind.DATE) or bool(ASKS_ABOUT_FIRSTS.search(analysis.text))
+        if _values_differ(analysis, top, other) or (firsts and _first_ever_disputed(top.visible, other.visible)):
             same_article = top.meta.article_id == other.meta.article_id
             return (other, top) if same_article and other.start < top.start else (top, other)
     return None
@@ -265,6 +267,7 @@ def _values_differ(analysis: QuestionAnalysis, one: Candidate, other: Candidate)
     return bool(values and other_values and not values & other_values)
 
 
+ASKS_ABOUT_FIRSTS = re.compile(r"\b(?:first|ever|before|previous(?:ly)?|last|earlier)\b", re.IGNORECASE)
 FIRST_EVER = re.compile(r"\b(?:first time|never before|for the first time|first ever)\b", re.IGNORECASE)
 FIRST_SINCE = re.compile(r"\bfirst\b[^.]*\bsince\s+(?:1[5-9]|20)\d\d\b", re.IGNORECASE)
 
