@@ -139,8 +139,7 @@ def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
     """Share of the claim's word pairs missing from the sentence that it gains when two of the claim's names
     or numbers trade places in it: "Alloa are eighth, clear of St Mirren" against "St Mirren are eighth,
     clear of Alloa" gains them all, a paraphrase none. Who did what to whom, the other way round."""
-    runs = [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
-    runs += [(k,) for k in said.keys if k.isdigit()]
+    runs = name_key_runs(claim) + [(k,) for k in said.keys if k.isdigit()]
     text = f" {' '.join(sentence.keys)} "
     found = [f" {' '.join(run)} " for run in dict.fromkeys(runs) if f" {' '.join(run)} " in text]
     wanted = set(itertools.pairwise(said.keys))
@@ -150,6 +149,11 @@ def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
         swapped = text.replace(a, " \x00 ").replace(b, a).replace(" \x00 ", b).split()
         gain = max(gain, len(wanted & set(itertools.pairwise(swapped))) - before)
     return gain / max(len(wanted) - before, 1)
+
+
+def name_key_runs(claim: str) -> list[tuple[str, ...]]:
+    """The claim's names as runs of name keys ("St Mirren" -> ("st", "mirren")): what may trade places."""
+    return [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
 
 
 def content_key(key: str) -> bool:
@@ -168,9 +172,7 @@ def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
     """Who did what to whom, in the claim and in the sentence. `swap_gain` misses the reversal above, as no
     word pair changes, and takes the rephrasing for a swap; this reads both, and "a nurse told Smith"
     against "Smith told a nurse", where a common noun trades places with a name."""
-    runs = [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
-    runs += [(k,) for k in said.keys if content_key(k) or k.isdigit()]
-    runs = list(dict.fromkeys(runs))
+    runs = list(dict.fromkeys(name_key_runs(claim) + [(k,) for k in said.keys if content_key(k) or k.isdigit()]))
     stated = roles(sentence, runs)
     claimed = roles(said, runs)
     triples = {t[:3] for t in stated}

@@ -246,10 +246,10 @@ def _find_conflict(
     cover the question's words about as well as each other and share no value, or one calls
     something a first ever while the other dates an earlier one ("first time" / "first since 2019"), when
     the question asks about that: a date, a count, or a first, last or earlier time in its own words."""
+    firsts = analysis.kind in (AnswerKind.AMOUNT, AnswerKind.DATE) or bool(ASKS_ABOUT_FIRSTS.search(analysis.text))
     for other in ranked[1 : EVIDENCE_CONSIDERED + 1]:
         if other.score < top.score - margin or other.kind != "text" or top.kind != "text":
             continue
-        firsts = analysis.kind in (AnswerKind.AMOUNT, AnswerKind.DATE) or bool(ASKS_ABOUT_FIRSTS.search(analysis.text))
         if _values_differ(analysis, top, other) or (firsts and _first_ever_disputed(top.visible, other.visible)):
             same_article = top.meta.article_id == other.meta.article_id
             return (other, top) if same_article and other.start < top.start else (top, other)
