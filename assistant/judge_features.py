@@ -44,7 +44,7 @@ QUANTIFIERS = {
     "all", "every", "each", "any", "always", "never", "none", "most", "majority", "half", "few", "many", "several",
     "more", "less", "fewer", "only", "entirely", "completely", "whole",
 }  # fmt: skip
-NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly outpointed by"
+NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
 # Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
 OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
@@ -83,7 +83,7 @@ def name_key(word: str) -> str:
 
 
 def name_runs(text: str) -> list[tuple[str, ...]]:
-    """Runs of capitalised words and acronyms that are not function words ("St Mirren", "UN"), lower-cased;
+    """Runs of capitalised words and acronyms that are not function words ("New Northton", "UN"), lower-cased;
     punctuation or a possessive ends a run."""
     runs: list[list[str]] = [[]]
     end = 0
@@ -137,8 +137,8 @@ def figures(text: str) -> set[str]:
 
 def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
     """Share of the claim's word pairs missing from the sentence that it gains when two of the claim's names
-    or numbers trade places in it: "Alloa are eighth, clear of St Mirren" against "St Mirren are eighth,
-    clear of Alloa" gains them all, a paraphrase none. Who did what to whom, the other way round."""
+    or numbers trade places in it: "Northton are eighth, clear of Southby" against "Southby are eighth,
+    clear of Northton" gains them all, a paraphrase none. Who did what to whom, the other way round."""
     runs = name_key_runs(claim) + [(k,) for k in said.keys if k.isdigit()]
     text = f" {' '.join(sentence.keys)} "
     found = [f" {' '.join(run)} " for run in dict.fromkeys(runs) if f" {' '.join(run)} " in text]
@@ -152,7 +152,7 @@ def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
 
 
 def name_key_runs(claim: str) -> list[tuple[str, ...]]:
-    """The claim's names as runs of name keys ("St Mirren" -> ("st", "mirren")): what may trade places."""
+    """The claim's names as runs of name keys ("New Northton" -> ("new", "northton")): what may trade places."""
     return [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
 
 
@@ -164,8 +164,8 @@ def content_key(key: str) -> bool:
 class Voice:
     """How the claim's doers and undergoers compare with the sentence's, once the passive is read."""
 
-    reversed: bool  # "Alloa outpointed Brechin" against "Alloa had been outpointed by Brechin"
-    rephrased: bool  # "Brechin outpointed Alloa" against the same: one active, one passive, same roles
+    reversed: bool  # "Northton defeated Southby" against "Northton had been defeated by Southby"
+    rephrased: bool  # "Southby defeated Northton" against the same: one active, one passive, same roles
 
 
 def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
@@ -184,7 +184,7 @@ def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
 
 def roles(text: Reading, runs: list[tuple[str, ...]]) -> set[tuple[tuple[str, ...], str, tuple[str, ...], bool]]:
     """(doer, verb, undergoer, passive) for every "A <verb> B" with at most `NEAR` words between each (an
-    auxiliary, an adverb, an article); when "by" comes after the verb ("was outpointed by B", "A, led by
+    auxiliary, an adverb, an article); when "by" comes after the verb ("was defeated by B", "A, led by
     B"), the verb is passive and B is the doer."""
     keys = text.keys
     starts = {run: [i for i in range(len(keys)) if keys[i : i + len(run)] == run] for run in runs}
@@ -204,7 +204,7 @@ def roles(text: Reading, runs: list[tuple[str, ...]]) -> set[tuple[tuple[str, ..
 
 @lru_cache(maxsize=50_000)
 def verb_form(word: str) -> bool:
-    """A past form or a participle ("told", "outpointed", "knocking"): its dictionary form differs, and not
+    """A past form or a participle ("told", "beaten", "knocking"): its dictionary form differs, and not
     only by a plural or third-person "s". Present forms are left out: without a tagger they read as nouns."""
     lemma = simplemma.lemmatize(word, lang="en").casefold()
     return len(word) > 2 and word not in FUNCTION_WORDS and lemma != word and not word.endswith("s")
