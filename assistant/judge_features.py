@@ -49,6 +49,7 @@ NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been na
 OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
 NAME_ENDING = re.compile(r"(?:ians?|ans?|ain|ese|ish|ium|ia|i|a|e|y|o|s)$")
+SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*$")  # what lies between a sentence's last word and the next
 YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[-–]\s*(\d\d)\b")
 
 
@@ -84,17 +85,30 @@ def name_key(word: str) -> str:
 
 def name_runs(text: str) -> list[tuple[str, ...]]:
     """Runs of capitalised words and acronyms that are not function words ("New Northton", "UN"), lower-cased;
-    punctuation or a possessive ends a run."""
+    punctuation or a possessive ends a run. A sentence's first word is capitalised whatever it is, so an
+    inflected common word there ("Signs that...") is not taken for a name."""
     runs: list[list[str]] = [[]]
     end = 0
     for token in WORD.finditer(text):
-        found = [w for part in token.group().split("-") for w in name_words(part)]
+        opens_sentence = end == 0 or bool(SENTENCE_BREAK.search(text[end : token.start()]))
+        if opens_sentence and inflected_common_word(token.group()):
+            found = []
+        else:
+            found = [w for part in token.group().split("-") for w in name_words(part)]
         joined = text[end : token.start()].isspace() and not text[:end].endswith(("'s", "’s"))
         if runs[-1] and not (found and joined):
             runs.append([])
         runs[-1] += found
         end = token.end()
     return [tuple(run) for run in runs if run]
+
+
+def inflected_common_word(word: str) -> bool:
+    """A capitalised first word that is an inflection of a common word ("Signs", "Wedged", "Staring"): the
+    dictionary's lemma is lower-case and differs, as no name's does ("Washington" -> "Washington")."""
+    lower = word.casefold()
+    lemma = simplemma.lemmatize(lower, lang="en")
+    return lemma != lower and lemma == lemma.casefold()
 
 
 def acronyms(run: tuple[str, ...]) -> dict[str, range]:

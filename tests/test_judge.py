@@ -116,6 +116,15 @@ def test_names_match_by_acronym_and_adjective_without_an_alias_table() -> None:
     assert missing_names("Japan and the UN sent aid.", passages) == ["japan", "un"]
 
 
+def test_an_inflected_word_opening_a_sentence_is_not_a_name() -> None:
+    """Capitalised only because it comes first: "Signs" and "Wedged" are words, "Smith" is still a name."""
+    passages = read("Reports suggest that the two towns, squeezed between two rivers, are moving closer.")
+    assert missing_names("Signs suggest the towns are moving closer.", passages) == []
+    assert missing_names("Wedged between two rivers, the towns are moving closer.", passages) == []
+    assert missing_names("Smith says the towns are moving closer. Signs of it abound.", passages) == ["smith"]
+    assert missing_names("The towns signed with Signs Ltd.", passages) == ["signs"]
+
+
 def test_union_of_passages_supports_a_claim_that_spans_them(judge: OfflineJudge) -> None:
     first, second = PASSAGE.split(" Additionally, ")
     claim = "China takes 90 % of Mongolia's exports, and Russia retains 50 % ownership in several projects there."
