@@ -3,12 +3,13 @@
 No entailment model installs from the registries here, so the judge measures what a careful reader
 checks: every number and name in the claim occurs in the passages (in any case, as an acronym, or
 as the adjective of a place: "Belgian" for "Belgium"), a negation does not flip, a certain claim does
-not rest on a hedged passage, no word turns into its opposite ("concerned", "unconcerned"), the claim's
-words are covered, it does not read like the passage with two names exchanged or with doer and undergoer
-reversed (who did what to whom), and it is close in meaning (packaged MiniLM) to its best-aligned
-passage sentences. A logistic model weighs these features. Its weights and threshold are data,
-`assistant/data/judge.json`, written by `python -m evals.tune_judge` with the labelled sets they
-were fitted on; every word list here is general English, none was picked from an article.
+not rest on a hedged passage, no word turns into its opposite ("concerned", "unconcerned"), "all" or
+"every" is not claimed where the passages never say it, the claim's words are covered, it does not read
+like the passage with two names exchanged or with doer and undergoer reversed (who did what to whom),
+and it is close in meaning (packaged MiniLM) to its best-aligned passage sentences. A logistic model
+weighs these features. Its weights and threshold are data, `assistant/data/judge.json`, written by
+`python -m evals.tune_judge` with the labelled sets they were fitted on; every word list here is
+general English, none was picked from an article.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from assistant.judge_features import (
     CERTAINTIES,
     HEDGES,
     QUANTIFIERS,
+    UNIVERSALS,
     f1,
     figures,
     missing_names,
@@ -106,10 +108,13 @@ class Evidence:
 
     def ruled_out(self) -> bool:
         """A number or name the passages lack, a word turned into its opposite, who did what to whom the other
-        way round, or a negation added to (or taken from) a sentence that holds every other word of the claim:
-        the claim is not supported, whatever the model says."""
+        way round, a negation added to (or taken from) a sentence that holds every other word of the claim, or
+        "all", "every" or "always" the passages never say: the claim is not supported, whatever the model says."""
         flipped = self.negation_mismatch and self.aligned_coverage >= 1.0
-        return bool(self.missing_numbers or self.missing_names or self.opposites or self.voice_reversal or flipped)
+        overstated = bool(UNIVERSALS.intersection(self.added_quantifiers))
+        return bool(
+            self.missing_numbers or self.missing_names or self.opposites or self.voice_reversal or flipped or overstated
+        )
 
     def features(self) -> dict[str, float]:
         encoder = {} if self.entailment is None else {"entailment": self.entailment}

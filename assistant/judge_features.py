@@ -44,6 +44,8 @@ QUANTIFIERS = {
     "all", "every", "each", "any", "always", "never", "none", "most", "majority", "half", "few", "many", "several",
     "more", "less", "fewer", "only", "entirely", "completely", "whole",
 }  # fmt: skip
+# Of those, the ones that claim everything: a passage that never says "all" or "every" does not support it.
+UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
 NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
 # Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
 OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")

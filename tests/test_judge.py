@@ -102,6 +102,18 @@ def test_a_word_with_an_opposing_prefix_is_not_supported(judge: OfflineJudge) ->
         assert not verdict.supported and f"a word and its opposite: {opposite}" in verdict.reasons, verdict
 
 
+def test_a_claim_of_all_or_every_needs_a_passage_that_says_so(judge: OfflineJudge) -> None:
+    passage = "Northton supplies most of Southby's electricity and abstains on many of its council's votes."
+    assert judge.judge("Northton supplies most of Southby's electricity.", [passage]).supported
+    for claim in (
+        "Northton supplies all of Southby's electricity.",
+        "Northton abstains on every vote of Southby's council.",
+    ):
+        verdict = judge.judge(claim, [passage])
+        assert not verdict.supported and any("quantifiers not in the passages" in r for r in verdict.reasons), verdict
+    assert judge.judge("Northton supplies all of Southby's electricity.", [passage.replace("most", "all")]).supported
+
+
 def test_lower_cased_passages_hold_names_in_any_case(judge: OfflineJudge) -> None:
     """Tokenised, lower-cased news text: a claim written in ordinary case is judged on what it says."""
     faithful = "China takes 90 % of Mongolia's exports, which are mainly coal and copper."
