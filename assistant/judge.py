@@ -108,12 +108,20 @@ class Evidence:
 
     def ruled_out(self) -> bool:
         """A number or name the passages lack, a word turned into its opposite, who did what to whom the other
-        way round, a negation added to (or taken from) a sentence that holds every other word of the claim, or
-        "all", "every" or "always" the passages never say: the claim is not supported, whatever the model says."""
+        way round, a negation added to (or taken from) or a hedge dropped from a sentence that holds every other
+        word of the claim, or "all", "every" or "always" the passages never say: the claim is not supported,
+        whatever the model says."""
         flipped = self.negation_mismatch and self.aligned_coverage >= 1.0
         overstated = bool(UNIVERSALS.intersection(self.added_quantifiers))
+        unhedged = self.certainty_mismatch and self.aligned_coverage >= 1.0
         return bool(
-            self.missing_numbers or self.missing_names or self.opposites or self.voice_reversal or flipped or overstated
+            self.missing_numbers
+            or self.missing_names
+            or self.opposites
+            or self.voice_reversal
+            or flipped
+            or overstated
+            or unhedged
         )
 
     def features(self) -> dict[str, float]:

@@ -114,6 +114,15 @@ def test_a_claim_of_all_or_every_needs_a_passage_that_says_so(judge: OfflineJudg
     assert judge.judge("Northton supplies all of Southby's electricity.", [passage.replace("most", "all")]).supported
 
 
+def test_a_claim_that_drops_the_passages_hedge_is_not_supported(judge: OfflineJudge) -> None:
+    passage = "The council of Northton might be focused on the port during the mayor's visit."
+    assert judge.judge(
+        "The council of Northton might be focused on the port during the mayor's visit.", [passage]
+    ).supported
+    verdict = judge.judge("The council of Northton will be focused on the port during the mayor's visit.", [passage])
+    assert not verdict.supported and "states as certain what the passage only hedges" in verdict.reasons, verdict
+
+
 def test_lower_cased_passages_hold_names_in_any_case(judge: OfflineJudge) -> None:
     """Tokenised, lower-cased news text: a claim written in ordinary case is judged on what it says."""
     faithful = "China takes 90 % of Mongolia's exports, which are mainly coal and copper."
