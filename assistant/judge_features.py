@@ -46,6 +46,8 @@ QUANTIFIERS = {
 }  # fmt: skip
 # Of those, the ones that claim everything: a passage that never says "all" or "every" does not support it.
 UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
+# A pronoun names the same one whichever side of the verb it stands: "he trashed Gill", "Gill trashed him".
+SUBJECT_FORM = {"him": "he", "her": "she", "them": "they", "me": "i", "us": "we"}
 NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
 # Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
 OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
@@ -187,8 +189,12 @@ class Voice:
 def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
     """Who did what to whom, in the claim and in the sentence. `swap_gain` misses the reversal above, as no
     word pair changes, and takes the rephrasing for a swap; this reads both, and "a nurse told Smith"
-    against "Smith told a nurse", where a common noun trades places with a name."""
-    runs = list(dict.fromkeys(name_key_runs(claim) + [(k,) for k in said.keys if content_key(k) or k.isdigit()]))
+    against "Smith told a nurse", where a common noun trades places with a name, and "he had trashed Smith"
+    against "Smith had trashed him"."""
+    pronouns = [(SUBJECT_FORM.get(k, k),) for k in said.keys if k in SUBJECT_FORM.values() or k in SUBJECT_FORM]
+    runs = list(
+        dict.fromkeys(name_key_runs(claim) + [(k,) for k in said.keys if content_key(k) or k.isdigit()] + pronouns)
+    )
     stated = roles(sentence, runs)
     claimed = roles(said, runs)
     triples = {t[:3] for t in stated}
@@ -202,7 +208,7 @@ def roles(text: Reading, runs: list[tuple[str, ...]]) -> set[tuple[tuple[str, ..
     """(doer, verb, undergoer, passive) for every "A <verb> B" with at most `NEAR` words between each (an
     auxiliary, an adverb, an article); when "by" comes after the verb ("was defeated by B", "A, led by
     B"), the verb is passive and B is the doer."""
-    keys = text.keys
+    keys = tuple(SUBJECT_FORM.get(k, k) for k in text.keys)
     starts = {run: [i for i in range(len(keys)) if keys[i : i + len(run)] == run] for run in runs}
     found = set()
     for a, b in itertools.permutations([run for run in runs if starts[run]], 2):

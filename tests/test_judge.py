@@ -73,6 +73,7 @@ def test_rejects_role_swaps_and_negation_flips(judge: OfflineJudge, claim: str, 
 
 REVERSIBLE = (
     "In 1980 Smith had been narrowly outpointed by Jones in Montreal. Later that year Ayrton told a nurse about it."
+    " Brown wrote that Ayrton had mocked him for 20 years."
 )
 
 
@@ -83,6 +84,8 @@ REVERSIBLE = (
         ("In 1980 Jones outpointed Smith in Montreal.", True),
         ("Later that year a nurse told Ayrton about it.", False),  # a common noun trades places with a name
         ("Later that year Ayrton told a nurse about it.", True),
+        ("Brown wrote that he had mocked Ayrton for 20 years.", False),  # a pronoun trades places with a name
+        ("Brown wrote that Ayrton had mocked him for 20 years.", True),
     ],
 )
 def test_doer_and_undergoer_are_read_through_the_passive(judge: OfflineJudge, claim: str, supported: bool) -> None:
