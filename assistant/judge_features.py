@@ -191,7 +191,9 @@ def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
     word pair changes, and takes the rephrasing for a swap; this reads both, and "a nurse told Smith"
     against "Smith told a nurse", where a common noun trades places with a name, and "he had trashed Smith"
     against "Smith had trashed him"."""
-    pronouns = [(SUBJECT_FORM.get(k, k),) for k in said.keys if k in SUBJECT_FORM.values() or k in SUBJECT_FORM]
+    pronouns: list[tuple[str, ...]] = [
+        (SUBJECT_FORM.get(k, k),) for k in said.keys if k in SUBJECT_FORM or k in SUBJECT_FORM.values()
+    ]
     runs = list(
         dict.fromkeys(name_key_runs(claim) + [(k,) for k in said.keys if content_key(k) or k.isdigit()] + pronouns)
     )
