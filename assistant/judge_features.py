@@ -54,6 +54,8 @@ OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
 NAME_ENDING = re.compile(r"(?:ians?|ans?|ain|ese|ish|ium|ia|i|a|e|y|o|s)$")
 SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*$")  # what lies between a sentence's last word and the next
+# Nouns that are numbers: "more than a century" is not "almost 70 years", "a decade" is "10 years".
+COUNT_NOUNS = {"decade": "10", "century": "100", "dozen": "12"}
 YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[-–]\s*(\d\d)\b")
 
 
@@ -149,8 +151,10 @@ def missing_names(claim: str, passages: Reading) -> list[str]:
 
 def figures(text: str) -> set[str]:
     """`numbers` of the words and of their hyphenated parts ("first-team"), with a short year range read in
-    full ("2018–19" also gives "2019")."""
-    return numbers(text) | numbers(text.replace("-", " ")) | {a + b for a, b in YEAR_RANGE.findall(text)}
+    full ("2018–19" also gives "2019"), and a decade, a century or a dozen as its number."""
+    spaced = text.replace("-", " ")
+    counted = {COUNT_NOUNS[w] for w in words(spaced) if w in COUNT_NOUNS}
+    return numbers(text) | numbers(spaced) | counted | {a + b for a, b in YEAR_RANGE.findall(text)}
 
 
 def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:

@@ -126,6 +126,13 @@ def test_a_claim_that_drops_the_passages_hedge_is_not_supported(judge: OfflineJu
     assert not verdict.supported and "states as certain what the passage only hedges" in verdict.reasons, verdict
 
 
+def test_a_decade_or_a_century_is_a_number(judge: OfflineJudge) -> None:
+    passage = "For almost 70 years, Northton was closely allied with Southby, and for 10 years with Eastham."
+    verdict = judge.judge("Northton was closely allied with Southby for more than a century.", [passage])
+    assert not verdict.supported and "numbers not in the passages: 100" in verdict.reasons, verdict
+    assert judge.judge("For a decade, Northton was closely allied with Eastham.", [passage]).supported
+
+
 def test_lower_cased_passages_hold_names_in_any_case(judge: OfflineJudge) -> None:
     """Tokenised, lower-cased news text: a claim written in ordinary case is judged on what it says."""
     faithful = "China takes 90 % of Mongolia's exports, which are mainly coal and copper."
