@@ -143,9 +143,15 @@ class EvidenceRanker:
         words_asked = [question_keywords(part) for part in parts]
         for candidate in candidates:
             similarity = (candidate.views @ by_part.T).max(axis=0)
+            context_only = candidate.context_stems - candidate.stems
             candidate.part_scores = [
                 p.semantic_weight * float(sim)
-                + (1 - p.semantic_weight) * (len(asked & candidate.stems) / len(asked) if asked else 0.0)
+                + (1 - p.semantic_weight)
+                * (
+                    (len(asked & candidate.stems) + p.context_weight * len(asked & context_only)) / len(asked)
+                    if asked
+                    else 0.0
+                )
                 - (0.0 if states_kind(kind, candidate.visible, part) else p.missing_kind_penalty)
                 for sim, kind, asked, part in zip(similarity, kinds, words_asked, parts, strict=True)
             ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,35 @@ def test_instructions_hidden_in_an_article_comment_do_not_steer_the_answer(hosti
     assert "SYSTEM" not in answer.text
     survey = hostile_bot.ask("When do the rangers plan a second survey?")
     assert survey.citations[0].quote.endswith("when the cubs born this year leave their dens.")
+
+
+def _write_article(folder: Path, slug: str, title: str, text: str) -> None:
+    (folder / f"{slug}.txt").write_text(text, encoding="utf-8")
+    meta = {"title": title, "author": "Test Desk", "publisher": "Test Wire", "date": "2026-03-01", "source": "tests"}
+    (folder / f"{slug}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def test_each_part_of_a_two_fact_question_reads_its_sentences_with_their_headlines(tmp_path: Path) -> None:
+    """Two stories with the same sentence but for a number: only the headline says whose mine it is, as a
+    reader takes it. The second part's answer comes from the story its own words name."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for slug, country, workers, rise in (("north", "Northland", "1,950", "78"), ("south", "Southland", "8,890", "12")):
+        _write_article(
+            corpus,
+            slug,
+            f"{country} renegotiates its biggest copper mine",
+            f"{country}'s exports of copper to Japan rose by {rise} % in 1998, after a new trade deal with Tokyo.\n\n"
+            f"The government wants a larger share of the profits from the mine.\n\n"
+            f"The largest copper mine employs {workers} people and pays a third of the region's taxes.\n",
+        )
+    bot = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus, model="extractive"))
+    for exports, mine, rise, workers in (
+        ("Southland", "Northland", "12", "1,950"),
+        ("Northland", "Southland", "78", "8,890"),
+    ):
+        answer = bot.ask(
+            f"By how much did {exports}'s copper exports to Japan rise in 1998 after the new trade deal with Tokyo, "
+            f"and how many people work at {mine}'s mine?"
+        )
+        assert f"{rise} %" in answer.text and f"{workers} people" in answer.text, answer.text
