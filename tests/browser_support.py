@@ -39,6 +39,9 @@ CHROMIUM_ARGS = [
 
 FINISHED = re.compile(r"answer-(plain|checked|refused|error)\b")
 STEP_TIMEOUT_MS = 60_000  # an answer on 2 busy cores; the first one also warms the answerer
+# Assertions wait as long as steps do: a source frame opened while other suites load both cores took over
+# Playwright's default 5 s once (the accessibility scan). A missing element still fails, only later.
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 def corpus_copy(tmp_path_factory: pytest.TempPathFactory, name: str, *sources: Path) -> Path:
