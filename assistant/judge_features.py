@@ -46,7 +46,7 @@ QUANTIFIERS = {
 }  # fmt: skip
 # Of those, the ones that claim everything: a passage that never says "all" or "every" does not support it.
 UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
-# A pronoun names the same one whichever side of the verb it stands: "he trashed Gill", "Gill trashed him".
+# A pronoun names the same one whichever side of the verb it stands: "he praised Brannick", "Brannick praised him".
 SUBJECT_FORM = {"him": "he", "her": "she", "them": "they", "me": "i", "us": "we"}
 NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
 # Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
@@ -54,7 +54,7 @@ OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
 NAME_ENDING = re.compile(r"(?:ians?|ans?|ain|ese|ish|ium|ia|i|a|e|y|o|s)$")
 SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*$")  # what lies between a sentence's last word and the next
-# Nouns that are numbers: "more than a century" is not "almost 70 years", "a decade" is "10 years".
+# Nouns that are numbers: "more than a century" is not "almost 80 years", "a decade" is "10 years".
 COUNT_NOUNS = {"decade": "10", "century": "100", "dozen": "12"}
 YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[-–]\s*(\d\d)\b")
 
@@ -92,7 +92,7 @@ def name_key(word: str) -> str:
 def name_runs(text: str) -> list[tuple[str, ...]]:
     """Runs of capitalised words and acronyms that are not function words ("New Northton", "UN"), lower-cased;
     punctuation or a possessive ends a run. A sentence's first word is capitalised whatever it is, so an
-    inflected common word there ("Signs that...") is not taken for a name."""
+    inflected common word there ("Rumours that...") is not taken for a name."""
     runs: list[list[str]] = [[]]
     end = 0
     for token in WORD.finditer(text):
@@ -110,8 +110,8 @@ def name_runs(text: str) -> list[tuple[str, ...]]:
 
 
 def inflected_common_word(word: str) -> bool:
-    """A capitalised first word that is an inflection of a common word ("Signs", "Wedged", "Staring"): the
-    dictionary's lemma is lower-case and differs, as no name's does ("Washington" -> "Washington")."""
+    """A capitalised first word that is an inflection of a common word ("Rumours", "Squeezed", "Glaring"): the
+    dictionary's lemma is lower-case and differs, as no name's does ("Lisbon" -> "Lisbon")."""
     lower = word.casefold()
     lemma = simplemma.lemmatize(lower, lang="en")
     return lemma != lower and lemma == lemma.casefold()
@@ -193,8 +193,8 @@ class Voice:
 def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
     """Who did what to whom, in the claim and in the sentence. `swap_gain` misses the reversal above, as no
     word pair changes, and takes the rephrasing for a swap; this reads both, and "a nurse told Smith"
-    against "Smith told a nurse", where a common noun trades places with a name, and "he had trashed Smith"
-    against "Smith had trashed him"."""
+    against "Smith told a nurse", where a common noun trades places with a name, and "he had praised Smith"
+    against "Smith had praised him"."""
     pronouns: list[tuple[str, ...]] = [
         (SUBJECT_FORM.get(k, k),) for k in said.keys if k in SUBJECT_FORM or k in SUBJECT_FORM.values()
     ]
