@@ -47,7 +47,8 @@ QUANTIFIERS = {
 # Of those, the ones that claim everything: a passage that never says "all" or "every" does not support it.
 UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
 # A pronoun names the same one whichever side of the verb it stands: "he praised Brannick", "Brannick praised him".
-SUBJECT_FORM = {"him": "he", "her": "she", "them": "they", "me": "i", "us": "we"}
+# Not "us": it is also the key of "U.S.".
+SUBJECT_FORM = {"him": "he", "her": "she", "them": "they"}
 NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
 # Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
 OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
