@@ -97,12 +97,13 @@ def name_runs(text: str) -> list[tuple[str, ...]]:
     runs: list[list[str]] = [[]]
     end = 0
     for token in WORD.finditer(text):
-        opens_sentence = end == 0 or bool(SENTENCE_BREAK.search(text[end : token.start()]))
+        gap = text[end : token.start()]
+        opens_sentence = end == 0 or bool(SENTENCE_BREAK.search(gap))
         if opens_sentence and inflected_common_word(token.group()):
             found = []
         else:
             found = [w for part in token.group().split("-") for w in name_words(part)]
-        joined = text[end : token.start()].isspace() and not text[:end].endswith(("'s", "’s"))
+        joined = gap.isspace() and not text[:end].endswith(("'s", "’s"))
         if runs[-1] and not (found and joined):
             runs.append([])
         runs[-1] += found
