@@ -140,10 +140,24 @@ def make_splitter(chunk_tokens: int, overlap_tokens: int, encoding_name: str) ->
     )
 
 
+# How a chunk is indexed (`indexed_text`). It is part of every chunk id, so a store built another
+# way is re-indexed by the next ingest instead of mixing two kinds of vectors.
+INDEXED_AS = "headline+chunk"
+
+
+def indexed_text(title: str, chunk_text: str) -> str:
+    """What search reads of a chunk: its article's headline, then the chunk (stored and cited alone).
+
+    A passage often names its subject only in the headline. Searched alone, "The government has
+    pledged to plant a billion trees by 2031." matches every story with a sentence like it, whichever
+    country the question names."""
+    return f"{title}\n\n{chunk_text}" if title else chunk_text
+
+
 def chunk_article(
     article: Article, chunk_tokens: int = 160, overlap_tokens: int = 48, encoding_name: str = "cl100k_base"
 ) -> list[Chunk]:
-    """Chunks in reading order; ids derive from the article's content hash and the chunk's span.
+    """Chunks in reading order; ids derive from the article's content hash, the chunk's span and `INDEXED_AS`.
 
     Site boilerplate (share bars, "Read more" links, ads, credits: see `assistant.boilerplate`) is left
     out: each stretch between boilerplate is chunked on its own, so no chunk spans one, while offsets
@@ -160,7 +174,7 @@ def chunk_article(
             if start < 0:
                 raise RuntimeError(f"chunk not found verbatim in {article.article_id}")
             end = start + len(piece)
-            key = f"{article.article_id}\x00{article.content_hash}\x00{start}:{end}"
+            key = f"{article.article_id}\x00{article.content_hash}\x00{start}:{end}\x00{INDEXED_AS}"
             chunk_id = hashlib.sha256(key.encode()).hexdigest()[:32]
             chunks.append(Chunk(chunk_id=chunk_id, article_id=article.article_id, text=piece, start=start, end=end))
             cursor = start + 1

@@ -43,7 +43,7 @@ class Candidate:
     text: str  # verbatim, as quoted
     visible: str  # without markup, as scored: a hidden HTML comment must not make a sentence relevant
     vector: np.ndarray
-    views: np.ndarray  # the sentence's vector and those of its longer clauses, one per row
+    views: np.ndarray  # the vectors of the sentence, its longer clauses and it under its headline (`_views`)
     kind: Literal["text", "metadata"] = "text"
     score: float = 0.0
     similarity: float = 0.0
@@ -85,7 +85,10 @@ class EvidenceRanker:
                 found.append((meta, line.start(), line.end(), line.group(), "metadata"))
                 contexts.append(set())  # a card line names its article itself
         visible = [without_markup(text) for *_, text, _kind in found]
-        views = [[plain, *_clauses(plain)] for plain in visible]
+        views = [
+            _views(plain, meta.title if kind == "text" else "")
+            for (meta, *_, kind), plain in zip(found, visible, strict=True)
+        ]
         vectors = iter(self._vectors([view for texts in views for view in texts]))
         candidates = []
         for (meta, start, end, text, kind), plain, texts, context in zip(found, visible, views, contexts, strict=True):
@@ -189,6 +192,13 @@ class EvidenceRanker:
 def is_statement(text: str) -> bool:
     """Full sentences only: headings, bylines and captions make poor evidence."""
     return bool(TERMINAL.search(text.rstrip())) and len(words(text)) >= MIN_STATEMENT_WORDS
+
+
+def _views(sentence: str, headline: str) -> list[str]:
+    """What a sentence is matched to a question as: itself, its longer clauses, and itself under its
+    article's headline. Stories built alike ("The government has pledged to plant a billion trees by
+    2031.") differ only in the headline that names their country; the sentence's own vector comes first."""
+    return [sentence, *_clauses(sentence), *([f"{headline}: {sentence}"] if headline else [])]
 
 
 def _clauses(sentence: str) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 import bm25s
 from langchain_core.embeddings import Embeddings
 
+from assistant.chunking import indexed_text
 from assistant.embeddings import TextVectors
 from assistant.schema import ArticleMeta, Chunk, Passage
 from assistant.store import ArticleStore
@@ -31,10 +32,12 @@ class KeywordIndex:
     Words are read by `assistant.text` (the toolkit every step shares), so what BM25 matches is
     what the answerers and the judge count as the same word."""
 
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], titles: dict[str, str] | None = None) -> None:
+        """`titles` are the headlines of the chunks' articles by id: indexed with every chunk, as in Chroma."""
         self.chunks = chunks
         self._bm25 = bm25s.BM25()
-        tokens = [keyword_list(c.text) for c in chunks]
+        headlines = titles or {}
+        tokens = [keyword_list(indexed_text(headlines.get(c.article_id, ""), c.text)) for c in chunks]
         self.document_frequency = Counter(word for chunk_words in tokens for word in set(chunk_words))
         self.vocabulary: set[str] = set(self.document_frequency)
         if chunks:
@@ -117,7 +120,9 @@ class HybridRetriever:
             rows = self.store.all_chunks()
             chunks = [row.chunk for row in rows if hashes.get(row.chunk.article_id) == row.content_hash]
             chunks.sort(key=lambda c: (c.article_id, c.start))
-            fresh = _Snapshot(version, records, hashes, KeywordIndex(chunks))
+            fresh = _Snapshot(
+                version, records, hashes, KeywordIndex(chunks, {id_: meta.title for id_, meta in records.items()})
+            )
             with self._lock:
                 self._snapshot = fresh
             return fresh, True

@@ -24,7 +24,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from assistant.chunking import chunk_article
+from assistant.chunking import chunk_article, indexed_text
 from assistant.errors import StoreUnavailableError
 from assistant.schema import Article, ArticleMeta, Chunk
 from assistant.settings import Settings
@@ -242,11 +242,12 @@ class ArticleStore:
         """Embed and store chunks of their articles; they stay invisible to readers until `_commit`."""
         if not chunks:
             return
-        texts = [chunk.text for _, chunk in chunks]
         self.chunks.upsert(
             ids=[chunk.chunk_id for _, chunk in chunks],
-            embeddings=self.embeddings.embed_documents(texts),  # type: ignore[arg-type]
-            documents=texts,
+            embeddings=self.embeddings.embed_documents(  # type: ignore[arg-type]
+                [indexed_text(article.title, chunk.text) for article, chunk in chunks]
+            ),
+            documents=[chunk.text for _, chunk in chunks],
             metadatas=[_chunk_metadata(article, chunk) for article, chunk in chunks],
         )
 

@@ -126,7 +126,8 @@ def keyword_index(generated: list[GeneratedArticle]) -> tuple[KeywordIndex, floa
         for item in generated
         for chunk in chunk_article(Article(article_id=item.article_id, title=item.title, text=item.text))
     ]
-    seconds, index = timed(lambda: KeywordIndex(chunks))
+    titles = {item.article_id: item.title for item in generated}
+    seconds, index = timed(lambda: KeywordIndex(chunks, titles))
     return index, seconds
 
 

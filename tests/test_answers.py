@@ -131,7 +131,8 @@ def test_a_false_premise_is_corrected_first(bot: Assistant) -> None:
     assert answer.sentences[0].verdict == "note"
     assert answer.text.startswith("The articles do not support what the question takes for granted")
     assert answer.thoughts.premise == "Mongolia arrest Putin when he arrived"
-    assert "non-enforcement" in answer.text  # what the articles say about the premise, then what answers
+    # what the articles say about the premise: Ukraine urged a detention that did not happen
+    assert "urged Mongolia to detain Putin" in answer.sentences[1].text
 
 
 def test_the_answering_words_are_marked(bot: Assistant) -> None:
@@ -206,3 +207,4 @@ def test_each_part_of_a_two_fact_question_reads_its_sentences_with_their_headlin
             f"and how many people work at {mine}'s mine?"
         )
         assert f"{rise} %" in answer.text and f"{workers} people" in answer.text, answer.text
+

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, Settings
+from assistant import Assistant, Settings, chunking
 from assistant.chunking import chunk_article
 from assistant.ingest import load_corpus
 from tests.conftest import CORPUS
@@ -40,6 +40,20 @@ def test_second_ingest_embeds_nothing(tmp_path: Path, corpus_copy: Path) -> None
     second = bot.ingest(corpus_copy, show_progress=False)
     assert second.chunks_embedded == 0
     assert sorted(second.unchanged) == sorted(first.added)
+    assert set(stored_chunk_ids(bot)) == expected_chunk_ids(corpus_copy)
+
+
+def test_a_store_indexed_another_way_is_indexed_again(
+    tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk ids name how chunks are indexed (headline and text), so vectors made before that way
+    changed are replaced by the next ingest rather than mixed with new ones."""
+    bot = fresh_assistant(tmp_path, corpus_copy)
+    monkeypatch.setattr(chunking, "INDEXED_AS", "chunk text alone")
+    bot.ingest(corpus_copy, show_progress=False)
+    monkeypatch.undo()
+    report = bot.ingest(corpus_copy, show_progress=False)
+    assert sorted(report.updated) == ["mongolia-delicate-balancing-act", "mongolia-veering-towards-us"]
     assert set(stored_chunk_ids(bot)) == expected_chunk_ids(corpus_copy)
 
 
