@@ -21,7 +21,7 @@ from assistant.chunking import sentence_spans, without_markup
 from assistant.cite import metadata_card
 from assistant.embeddings import TextVectors
 from assistant.followup import is_follow_up, previous_answer, previous_question, standalone_question
-from assistant.question import QuestionAnalysis, answer_kind, question_keywords, refers_back
+from assistant.question import AnswerKind, QuestionAnalysis, answer_kind, question_keywords, refers_back
 from assistant.refusal import AnsweringParams
 from assistant.schema import ArticleMeta, Message, Passage
 from assistant.statement import states_kind
@@ -133,7 +133,10 @@ class EvidenceRanker:
             )
             if not candidate.states_kind:
                 candidate.score -= p.missing_kind_penalty
-            if follow_up and candidate.text in said:
+            # A sentence the last answer quoted says nothing new, unless it holds the kind of thing now
+            # asked for ("How much will the plant cost?", then "And when will it open?").
+            holds_new_kind = analysis.kind is not AnswerKind.OTHER and candidate.states_kind
+            if follow_up and candidate.text in said and not holds_new_kind:
                 candidate.score -= p.already_said_penalty
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Answer, Assistant, Evidence, Settings, metadata_card
+from assistant import Answer, Assistant, Evidence, Message, Settings, metadata_card
 from assistant.text import citation_numbers
 from tests.conftest import REPO
 
@@ -208,3 +208,33 @@ def test_each_part_of_a_two_fact_question_reads_its_sentences_with_their_headlin
         )
         assert f"{rise} %" in answer.text and f"{workers} people" in answer.text, answer.text
 
+
+def test_a_story_named_only_in_its_headline_is_found_and_not_set_against_its_look_alikes(tmp_path: Path) -> None:
+    """Eight stories share one sentence but for its year; only each headline names its country.
+    Search reads a chunk under its headline, so the story the question names comes first, and the
+    other stories' years are no disagreement: they are about other countries. So for a follow-up:
+    the sentence the last answer quoted answers it again, and it is about the port asked before."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    years = dict(zip(["Northland", "Southland", "Eastmark", "Westmoor", "Highvale", "Lowmere", "Farreach", "Nearby"],
+                     range(2028, 2036), strict=True))  # fmt: skip
+    for country, year in years.items():
+        _write_article(
+            corpus,
+            country.lower(),
+            f"{country} races to adapt as temperatures rise",
+            f"Average temperatures have risen sharply over the last decade.\n\n"
+            f"The government has pledged to plant a billion trees by {year} to hold back the desert.\n\n"
+            f"A new processing plant near {country} Port will cost ${year - 2000} billion and open in {year + 9}.\n",
+        )
+    bot = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus, model="extractive"))
+    for country in ("Westmoor", "Farreach"):
+        answer = bot.ask(f"By what year does {country} aim to plant a billion trees?")
+        assert answer.thoughts.passages[0].meta.title.startswith(country)
+        assert answer.citations[0].title.startswith(country) and str(years[country]) in answer.sentences[0].text
+        assert "not consistent" not in answer.text, answer.text
+        # A follow-up without the port's name is about the port its predecessor named.
+        cost = f"How much will the processing plant near {country} Port cost?"
+        history = [Message(role="user", content=cost), Message(role="assistant", content=bot.ask(cost).text)]
+        follow_up = bot.ask("And when is it supposed to open?", history)
+        assert str(years[country] + 9) in follow_up.sentences[0].text and "not consistent" not in follow_up.text

@@ -85,7 +85,11 @@ class ExtractiveAnswerer(Answerer):
             chosen = _distinct([premise_ranked[0], *chosen, *premise_ranked[1:]])[:most]
             conflict = None
         else:
-            conflict = _find_conflict(analysis, chosen[0], ranked, self.params.evidence_margin) if chosen else None
+            # What the question is about, with what a follow-up's predecessor named ("And when will it open?").
+            subject = analysis.focus | question_keywords(thoughts.standalone_question)
+            conflict = (
+                _find_conflict(analysis, subject, chosen[0], ranked, self.params.evidence_margin) if chosen else None
+            )
             quoted = list(conflict or self.ranker.answering(analysis, chosen, quotes))
         return Assessment(
             analysis,
@@ -238,17 +242,25 @@ def lead_sentences(assessment: Assessment, book: CitationBook) -> list[AnswerSen
 
 
 def _find_conflict(
-    analysis: QuestionAnalysis, top: Candidate, ranked: list[Candidate], margin: float
+    analysis: QuestionAnalysis,
+    subject: set[str] | frozenset[str],
+    top: Candidate,
+    ranked: list[Candidate],
+    margin: float,
 ) -> tuple[Candidate, Candidate] | None:
     """A strong sentence that disagrees with the best one on the very point asked.
 
     Read narrowly, to avoid crying wolf: either both give values for an amount or date asked about,
     cover the question's words about as well as each other and share no value, or one calls
     something a first ever while the other dates an earlier one ("first time" / "first since 2019"), when
-    the question asks about that: a date, a count, or a first, last or earlier time in its own words."""
+    the question asks about that: a date, a count, or a first, last or earlier time in its own words.
+    Both must be about the same thing: read with their headlines and the sentence before them, they
+    hold the same words of what the question (or the one a follow-up continues) is about."""
     firsts = analysis.kind in (AnswerKind.AMOUNT, AnswerKind.DATE) or bool(ASKS_ABOUT_FIRSTS.search(analysis.text))
     for other in ranked[1 : EVIDENCE_CONSIDERED + 1]:
         if other.score < top.score - margin or other.kind != "text" or top.kind != "text":
+            continue
+        if not _same_subject(subject, top, other):
             continue
         if _values_differ(analysis, top, other) or (firsts and _first_ever_disputed(top.visible, other.visible)):
             same_article = top.meta.article_id == other.meta.article_id
@@ -265,6 +277,12 @@ def _values_differ(analysis: QuestionAnalysis, one: Candidate, other: Candidate)
         return False  # each speaks of another part of the question (a total spent, and a cost per item)
     values, other_values = numbers(one.visible), numbers(other.visible)
     return bool(values and other_values and not values & other_values)
+
+
+def _same_subject(subject: set[str] | frozenset[str], one: Candidate, other: Candidate) -> bool:
+    """The same sentence in two stories about different things differs only in its context: the
+    headline or the sentence before names another country, another plant, another person."""
+    return subject & (one.stems | one.context_stems) == subject & (other.stems | other.context_stems)
 
 
 ASKS_ABOUT_FIRSTS = re.compile(r"\b(?:first|ever|before|previous(?:ly)?|last|earlier)\b", re.IGNORECASE)
