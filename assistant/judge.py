@@ -33,6 +33,7 @@ from assistant.judge_features import (
     HEDGES,
     QUANTIFIERS,
     UNIVERSALS,
+    denied,
     f1,
     figures,
     missing_names,
@@ -99,6 +100,7 @@ class Evidence:
     missing_names: list[str]
     negation_mismatch: bool
     opposites: list[str]
+    denied: list[str]
     certainty_mismatch: bool
     added_quantifiers: list[str]
     claim_words: int
@@ -118,6 +120,7 @@ class Evidence:
             self.missing_numbers
             or self.missing_names
             or self.opposites
+            or self.denied
             or self.voice_reversal
             or flipped
             or overstated
@@ -239,6 +242,7 @@ class OfflineJudge:
             missing_names=missing_names(claim, union),
             negation_mismatch=bool(said.words & NEGATIONS) != bool(near & NEGATIONS),
             opposites=opposites(said, aligned),
+            denied=denied(said, aligned),
             certainty_mismatch=bool(said.words & CERTAINTIES - near) and bool(near & HEDGES - said.words),
             added_quantifiers=sorted(said.words & QUANTIFIERS - union.words),
             claim_words=len(wanted),
@@ -269,24 +273,19 @@ class OfflineJudge:
 
 
 def explain(evidence: Evidence) -> list[str]:
-    reasons = []
-    if evidence.missing_numbers:
-        reasons.append(f"numbers not in the passages: {', '.join(evidence.missing_numbers)}")
-    if evidence.missing_names:
-        reasons.append(f"names not in the passages: {', '.join(evidence.missing_names)}")
-    if evidence.negation_mismatch:
-        reasons.append("negation differs from the closest passage sentence")
-    if evidence.opposites:
-        reasons.append(f"a word and its opposite: {', '.join(evidence.opposites)}")
-    if evidence.certainty_mismatch:
-        reasons.append("states as certain what the passage only hedges")
-    if evidence.added_quantifiers:
-        reasons.append(f"quantifiers not in the passages: {', '.join(evidence.added_quantifiers)}")
-    if evidence.swap_gain > 0:
-        reasons.append("reads like the passage with two names or numbers exchanged (who did what to whom?)")
-    if evidence.voice_reversal:
-        reasons.append("gives who did what to whom the other way round from the passage")
-    if evidence.novel_words:
-        reasons.append(f"words not in the passages: {', '.join(evidence.novel_words[:8])}")
+    """Why the claim is or is not supported, in the order a reader checks: specifics first."""
+    found: list[tuple[bool | list[str], str]] = [
+        (evidence.missing_numbers, "numbers not in the passages: {}"),
+        (evidence.missing_names, "names not in the passages: {}"),
+        (evidence.negation_mismatch, "negation differs from the closest passage sentence"),
+        (evidence.opposites, "a word and its opposite: {}"),
+        (evidence.denied, "stated by one, denied by the other: {}"),
+        (evidence.certainty_mismatch, "states as certain what the passage only hedges"),
+        (evidence.added_quantifiers, "quantifiers not in the passages: {}"),
+        (evidence.swap_gain > 0, "reads like the passage with two names or numbers exchanged (who did what to whom?)"),
+        (evidence.voice_reversal, "gives who did what to whom the other way round from the passage"),
+        (evidence.novel_words[:8], "words not in the passages: {}"),
+    ]
+    reasons = [text.format(", ".join(value)) if isinstance(value, list) else text for value, text in found if value]
     reasons.append(f"closest passage sentence (similarity {evidence.similarity:.2f}): {evidence.best_sentence[:160]}")
     return reasons

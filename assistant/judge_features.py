@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import simplemma
 
-from assistant.text import NUMBER, NUMBER_WORDS, STOPWORDS, WORD, numbers, stem, words
+from assistant.text import NEGATIONS, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, numbers, stem, words
 
 # Closed-class English words (pronouns, determiners, auxiliaries, prepositions, conjunctions, connectives):
 # they carry no content to cover, and capitalised at a sentence's start they are not names.
@@ -50,6 +50,9 @@ UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
 # Not "us": it is also the key of "U.S.".
 SUBJECT_FORM = {"him": "he", "her": "she", "them": "they"}
 NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
+NOT_DENIALS = {"only", "just", "merely"}  # "not only X but Y" says X
+# Words that deny what follows them as "not" does: "failed to finish" is "did not finish".
+DENIALS = NEGATIONS | {"fail", "fails", "failed", "failing", "unable", "refuse", "refuses", "refused", "refusing"}
 # Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
 OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
@@ -252,6 +255,31 @@ def opposites(said: Reading, sentence: Reading) -> list[str]:
                 if word.startswith(p) and len(word) - len(p) >= 5 and word[len(p) :].lstrip("-") in other
             }
     return sorted(found)
+
+
+def denied(said: Reading, sentence: Reading) -> list[str]:
+    """Words one text states and the other denies: "Brannick went on to finish the race" against
+    "Brannick did not finish the race". Unlike the negation rule, the rest of the claim may differ."""
+    found: set[str] = set()
+    for one, other in ((said, sentence), (sentence, said)):
+        found |= (set(one.stems) - negated(one)) & negated(other)
+    return sorted(found)
+
+
+def negated(reading: Reading) -> set[str]:
+    """Stems of the words a text denies: the first content word within `NEAR` words after a negation
+    ("did not finish", "has never been finished", "no evidence", "failed to finish"); "not only" and
+    "not just" deny nothing."""
+    parts = reading.parts
+    found = set()
+    for index, word in enumerate(parts):
+        following = parts[index + 1 : index + 1 + NEAR]
+        if word not in DENIALS or (following and following[0] in NOT_DENIALS):
+            continue
+        content = [w for w in following if w not in FUNCTION_WORDS and w not in DENIALS and not NUMBER.fullmatch(w)]
+        if content:
+            found.add(stem(content[0]))
+    return found
 
 
 def f1(wanted: set[str], found: set[str]) -> float:

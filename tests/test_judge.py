@@ -126,6 +126,17 @@ def test_a_claim_that_drops_the_passages_hedge_is_not_supported(judge: OfflineJu
     assert not verdict.supported and "states as certain what the passage only hedges" in verdict.reasons, verdict
 
 
+def test_a_word_the_passage_denies_is_not_supported_however_the_rest_is_worded(judge: OfflineJudge) -> None:
+    passage = "Brannick did not finish the race and was classified 23rd after a late crash."
+    assert judge.judge("Brannick did not finish the race, and was classified 23rd.", [passage]).supported
+    assert not judge.evidence("Brannick failed to finish the race.", [passage]).denied  # "failed to" denies too
+    verdict = judge.judge("Brannick went on to finish the race.", [passage])
+    assert not verdict.supported and "stated by one, denied by the other: finish" in verdict.reasons, verdict
+    verdict = judge.judge("Brannick failed to finish the race.", ["Brannick went on to finish the race in 23rd place."])
+    assert not verdict.supported and "stated by one, denied by the other: finish" in verdict.reasons, verdict
+    assert not judge.evidence("Brannick won the race.", ["Brannick not only won the race but set a record."]).denied
+
+
 def test_a_decade_or_a_century_is_a_number(judge: OfflineJudge) -> None:
     passage = "For almost 70 years, Northton was closely allied with Southby, and for 10 years with Eastham."
     verdict = judge.judge("Northton was closely allied with Southby for more than a century.", [passage])
