@@ -51,8 +51,10 @@ UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
 SUBJECT_FORM = {"him": "he", "her": "she", "them": "they"}
 NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
 NOT_DENIALS = {"only", "just", "merely"}  # "not only X but Y" says X
-# Words that deny what follows them as "not" does: "failed to finish" is "did not finish".
+# Words that deny what follows them as "not" does: "failed to finish" is "did not finish", "lacks a reliable
+# court" is "has no reliable court".
 DENIALS = NEGATIONS | {"fail", "fails", "failed", "failing", "unable", "refuse", "refuses", "refused", "refusing"}
+DENIALS |= {"lack", "lacks", "lacked", "lacking"}
 # Prefixes that make a word its own opposite: "concerned" and "unconcerned", "agree" and "disagree".
 OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".

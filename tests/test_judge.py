@@ -135,6 +135,8 @@ def test_a_word_the_passage_denies_is_not_supported_however_the_rest_is_worded(j
     verdict = judge.judge("Brannick failed to finish the race.", ["Brannick went on to finish the race in 23rd place."])
     assert not verdict.supported and "stated by one, denied by the other: finish" in verdict.reasons, verdict
     assert not judge.evidence("Brannick won the race.", ["Brannick not only won the race but set a record."]).denied
+    verdict = judge.judge("The league has a reliable way to enforce its rulings.", ["The league lacks a reliable way."])
+    assert not verdict.supported and "stated by one, denied by the other: reliabl" in verdict.reasons, verdict
 
 
 def test_a_decade_or_a_century_is_a_number(judge: OfflineJudge) -> None:
