@@ -14,6 +14,7 @@ from sklearn.metrics import balanced_accuracy_score
 from assistant.embeddings import load_embeddings
 from assistant.judge import WEIGHTS_PATH, OfflineJudge, load_model, missing_names, read
 from assistant.judge_encoder import ClaimEncoder
+from assistant.judge_features import figures
 from evals import judge_pairs
 from evals.dataset import CLAIMS_PATH
 from evals.judge_sets import NEWS_DEV_CLAIMS, LabelledSet, claims_set
@@ -144,6 +145,14 @@ def test_a_decade_or_a_century_is_a_number(judge: OfflineJudge) -> None:
     verdict = judge.judge("Northton was closely allied with Southby for more than a century.", [passage])
     assert not verdict.supported and "numbers not in the passages: 100" in verdict.reasons, verdict
     assert judge.judge("For a decade, Northton was closely allied with Eastham.", [passage]).supported
+
+
+def test_a_fraction_in_words_is_a_share(judge: OfflineJudge) -> None:
+    passage = "Northton is the destination for 90 % of Southby's exports, and a third term for its mayor is likely."
+    assert judge.judge("Northton buys nine-tenths of Southby's exports.", [passage]).supported
+    verdict = judge.judge("Northton buys two-thirds of Southby's exports.", [passage])
+    assert not verdict.supported and "numbers not in the passages: 66.7, 67" in verdict.reasons, verdict
+    assert "3" in figures("a third term") and "33" not in figures("a third term")  # an ordinal, not a share
 
 
 def test_lower_cased_passages_hold_names_in_any_case(judge: OfflineJudge) -> None:
