@@ -35,7 +35,6 @@ from assistant.judge_features import (
     UNIVERSALS,
     denied,
     f1,
-    figures,
     missing_names,
     names,
     names_in,
@@ -44,6 +43,7 @@ from assistant.judge_features import (
     swap_gain,
     voice,
 )
+from assistant.judge_figures import figures
 from assistant.text import NEGATIONS, strip_markers
 
 __all__ = ["Evidence", "JudgeModel", "JudgeVerdict", "OfflineJudge", "load_model", "missing_names", "names", "names_in"]

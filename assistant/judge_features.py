@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import simplemma
 
-from assistant.text import NEGATIONS, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, numbers, stem, words
+from assistant.text import NEGATIONS, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, stem, words
 
 # Closed-class English words (pronouns, determiners, auxiliaries, prepositions, conjunctions, connectives):
 # they carry no content to cover, and capitalised at a sentence's start they are not names.
@@ -60,18 +60,6 @@ OPPOSING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Adjective and demonym endings, so that "Belgian" finds "Belgium" and "Chinese" finds "China".
 NAME_ENDING = re.compile(r"(?:ians?|ans?|ain|ese|ish|ium|ia|i|a|e|y|o|s)$")
 SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*$")  # what lies between a sentence's last word and the next
-# Nouns that are numbers: "more than a century" is not "almost 80 years", "a decade" is "10 years".
-COUNT_NOUNS = {"decade": "10", "century": "100", "dozen": "12"}
-YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[-–]\s*(\d\d)\b")
-# A fraction in words is a share: "nine-tenths of its exports" is "90 % of its exports". A singular one only
-# before "of": "a third term" is an ordinal.
-DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
-DENOMINATORS |= {"halves": 2, "thirds": 3, "quarters": 4, "fifths": 5, "tenths": 10}
-FRACTION = re.compile(
-    r"\b(a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+"
-    r"(halves|thirds|quarters|fifths|tenths|(?:half|third|quarter|fifth|tenth)(?=\s+of\b))\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -163,24 +151,6 @@ def missing_names(claim: str, passages: Reading) -> list[str]:
         found = {i for initials, span in acronyms(run).items() if initials in passages.name_keys for i in span}
         missing |= {w for i, w in enumerate(run) if i not in found and name_key(w) not in passages.name_keys}
     return sorted(w for w in missing if len(w) > 1)
-
-
-def figures(text: str) -> set[str]:
-    """`numbers` of the words and of their hyphenated parts ("first-team"), with a short year range read in
-    full ("2018–19" also gives "2019"), a decade, a century or a dozen as its number, and a fraction in
-    words as a percentage ("nine-tenths" is "90")."""
-    shares = {share for m in FRACTION.finditer(text) for share in _percentages(m.group(1), m.group(2))}
-    text = FRACTION.sub(" ", text)
-    spaced = text.replace("-", " ")
-    counted = {COUNT_NOUNS[w] for w in words(spaced) if w in COUNT_NOUNS}
-    return numbers(text) | numbers(spaced) | counted | shares | {a + b for a, b in YEAR_RANGE.findall(text)}
-
-
-def _percentages(count: str, part: str) -> set[str]:
-    """ "two thirds" -> {"67", "66.7"}: the share as a whole percentage and to one decimal."""
-    numerator = 1 if count.lower() in ("a", "an") else int(NUMBER_WORDS[count.lower()])
-    share = 100 * numerator / DENOMINATORS[part.lower()]
-    return {str(round(share)), f"{share:.1f}".removesuffix(".0")}
 
 
 def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:

@@ -14,7 +14,7 @@ from sklearn.metrics import balanced_accuracy_score
 from assistant.embeddings import load_embeddings
 from assistant.judge import WEIGHTS_PATH, OfflineJudge, load_model, missing_names, read
 from assistant.judge_encoder import ClaimEncoder
-from assistant.judge_features import figures
+from assistant.judge_figures import figures
 from evals import judge_pairs
 from evals.dataset import CLAIMS_PATH
 from evals.judge_sets import NEWS_DEV_CLAIMS, LabelledSet, claims_set
