@@ -43,7 +43,7 @@ from assistant.judge_features import (
     swap_gain,
     voice,
 )
-from assistant.judge_figures import figures
+from assistant.judge_figures import figures, other_ordinal
 from assistant.text import NEGATIONS, strip_markers
 
 __all__ = ["Evidence", "JudgeModel", "JudgeVerdict", "OfflineJudge", "load_model", "missing_names", "names", "names_in"]
@@ -97,6 +97,7 @@ class Evidence:
     voice_reversal: bool
     novel_words: list[str]
     missing_numbers: list[str]
+    other_ordinals: list[str]
     missing_names: list[str]
     negation_mismatch: bool
     opposites: list[str]
@@ -109,15 +110,16 @@ class Evidence:
     entailment: float | None = None  # the cross-encoder's P(supported), when the model weighs it
 
     def ruled_out(self) -> bool:
-        """A number or name the passages lack, a word turned into its opposite, who did what to whom the other
-        way round, a negation added to (or taken from) or a hedge dropped from a sentence that holds every other
-        word of the claim, or "all", "every" or "always" the passages never say: the claim is not supported,
-        whatever the model says."""
+        """A number or name the passages lack, an ordinal changed, a word turned into its opposite or denied,
+        who did what to whom the other way round, a negation added to (or taken from) or a hedge dropped from a
+        sentence that holds every other word of the claim, or "all", "every" or "always" the passages never say:
+        the claim is not supported, whatever the model says."""
         flipped = self.negation_mismatch and self.aligned_coverage >= 1.0
         overstated = bool(UNIVERSALS.intersection(self.added_quantifiers))
         unhedged = self.certainty_mismatch and self.aligned_coverage >= 1.0
         return bool(
             self.missing_numbers
+            or self.other_ordinals
             or self.missing_names
             or self.opposites
             or self.denied
@@ -226,7 +228,8 @@ class OfflineJudge:
         readings = [read(s) for s in sentences]
         wanted, known = set(said.stems), set(union.stems)
         overlaps = [len(wanted & set(r.stems)) for r in readings]
-        aligned = readings[max(range(len(readings)), key=lambda i: (overlaps[i], sims[i]))]
+        closest = max(range(len(readings)), key=lambda i: (overlaps[i], sims[i]))
+        aligned = readings[closest]
         near = aligned.words  # negation and hedges are read in the sentence that shares most words
         roles = voice(claim, said, aligned)
         return Evidence(
@@ -239,6 +242,7 @@ class OfflineJudge:
             voice_reversal=roles.reversed,
             novel_words=sorted(wanted - known),
             missing_numbers=sorted(figures(claim) - figures(" ".join(passages))),
+            other_ordinals=other_ordinal(claim, sentences[closest], " ".join(passages)),
             missing_names=missing_names(claim, union),
             negation_mismatch=bool(said.words & NEGATIONS) != bool(near & NEGATIONS),
             opposites=opposites(said, aligned),
@@ -276,6 +280,7 @@ def explain(evidence: Evidence) -> list[str]:
     """Why the claim is or is not supported, in the order a reader checks: specifics first."""
     found: list[tuple[bool | list[str], str]] = [
         (evidence.missing_numbers, "numbers not in the passages: {}"),
+        (evidence.other_ordinals, "an ordinal where the passage has another: {}"),
         (evidence.missing_names, "names not in the passages: {}"),
         (evidence.negation_mismatch, "negation differs from the closest passage sentence"),
         (evidence.opposites, "a word and its opposite: {}"),

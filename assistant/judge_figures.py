@@ -38,3 +38,23 @@ def _percentages(count: str, part: str) -> set[str]:
     numerator = 1 if count.lower() in ("a", "an") else int(NUMBER_WORDS[count.lower()])
     share = 100 * numerator / DENOMINATORS[part.lower()]
     return {str(round(share)), f"{share:.1f}".removesuffix(".0")}
+
+
+ORDINAL_WORDS = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+    "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12",
+}  # fmt: skip
+ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def ordinals(text: str) -> set[str]:
+    """The ordinals of a text as digits: "second" and "2nd" are "2"."""
+    return {ORDINAL_WORDS[w] for w in words(text.replace("-", " ")) if w in ORDINAL_WORDS} | set(ORDINAL.findall(text))
+
+
+def other_ordinal(claim: str, sentence: str, passages: str) -> list[str]:
+    """The claim's ordinals that no passage has, where its closest sentence has another one instead: "his
+    second trip" against "his first trip", "the first woman governor" against "the second female governor"."""
+    said, stated = ordinals(claim), ordinals(sentence)
+    missing = said - ordinals(passages)
+    return sorted(missing) if missing and stated - said else []

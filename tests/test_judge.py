@@ -155,6 +155,17 @@ def test_a_fraction_in_words_is_a_share(judge: OfflineJudge) -> None:
     assert "3" in figures("a third term") and "33" not in figures("a third term")  # an ordinal, not a share
 
 
+def test_an_ordinal_the_passage_gives_otherwise_is_not_supported(judge: OfflineJudge) -> None:
+    # "1 May" gives the number 1, but no ordinal
+    passage = "Brannick was the second woman to lead the Northton council, elected on 1 May 1990."
+    verdict = judge.judge("Brannick was the first woman to lead the Northton council.", [passage])
+    assert not verdict.supported and "an ordinal where the passage has another: 1" in verdict.reasons, verdict
+    # an ordinal some passage has is not changed, though its closest sentence holds another
+    second = "Brannick was the second woman to lead the Northton council."
+    claim = "Brannick, first elected in 1990, was the second woman to lead the Northton council."
+    assert not judge.evidence(claim, [second, "She was first elected in 1990."]).other_ordinals
+
+
 def test_lower_cased_passages_hold_names_in_any_case(judge: OfflineJudge) -> None:
     """Tokenised, lower-cased news text: a claim written in ordinary case is judged on what it says."""
     faithful = "China takes 90 % of Mongolia's exports, which are mainly coal and copper."
