@@ -1,6 +1,7 @@
 """How the judge reads the numbers of a claim and of its passages: digits and number words alike, and the
-numbers English writes as words ("a decade", "nine-tenths of", "2018–19"). A number of the claim the
-passages lack rules the claim out (`judge.Evidence.ruled_out`)."""
+numbers English writes as words ("a decade", "nine-tenths of", "2018–19"), with ordinals apart. A number
+of the claim the passages lack, or an ordinal they give otherwise, rules the claim out
+(`judge.Evidence.ruled_out`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ FRACTION = re.compile(
     r"(halves|thirds|quarters|fifths|tenths|(?:half|third|quarter|fifth|tenth)(?=\s+of\b))\b",
     re.IGNORECASE,
 )
+# Ordinals, read apart from cardinals by `other_ordinal`: "the second trip" is not the "2" of "September 2".
+ORDINAL_WORDS = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+    "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12",
+}  # fmt: skip
+ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
 def figures(text: str) -> set[str]:
@@ -38,13 +45,6 @@ def _percentages(count: str, part: str) -> set[str]:
     numerator = 1 if count.lower() in ("a", "an") else int(NUMBER_WORDS[count.lower()])
     share = 100 * numerator / DENOMINATORS[part.lower()]
     return {str(round(share)), f"{share:.1f}".removesuffix(".0")}
-
-
-ORDINAL_WORDS = {
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
-    "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12",
-}  # fmt: skip
-ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
 def ordinals(text: str) -> set[str]:
