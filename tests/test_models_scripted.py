@@ -147,5 +147,5 @@ def test_a_false_premise_is_corrected_by_quotes_without_asking_the_model(bot: As
     *_, answer = list(answerer.answer_stream(question, [], answerer.prepare(question, [])))
     assert isinstance(answer, Answer) and answer.model == "extractive" and not answer.refused
     assert answer.text.startswith("The articles do not support what the question takes for granted")
-    assert "arrested Putin" not in answer.text and "non-enforcement" in answer.text
+    assert "arrested Putin" not in answer.text and "urged Mongolia to detain Putin" in answer.text
     assert not script.history  # the model was never asked
