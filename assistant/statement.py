@@ -63,6 +63,7 @@ _PERSON_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _COUNT_WINDOW = 3  # words between a number and what it counts ("41 snow leopards", "2 million tonnes of")
 
 
@@ -115,10 +116,13 @@ def answer_span(kind: AnswerKind, sentence: str, question: str = "") -> tuple[in
     if pattern is None:
         return None
     asked = set(words(question))
+    # A title in quotation marks is no name of a person or place ("The article “Putin Tests Ally” was
+    # written by Henrik Rothen"): its capitalised words are not the answer.
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if kind in (AnswerKind.PERSON, AnswerKind.PLACE) else []
     spans = [
         _widen(sentence, m.start(), m.end(), kind)
         for m in pattern.finditer(sentence)
-        if m.group().casefold() not in asked
+        if m.group().casefold() not in asked and not any(start <= m.start() < end for start, end in quoted)
     ]
     if kind in (AnswerKind.PERSON, AnswerKind.PLACE):
         spans.sort(key=lambda span: -len(sentence[span[0] : span[1]].split()))  # the fullest name

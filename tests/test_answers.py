@@ -142,6 +142,13 @@ def test_the_answering_words_are_marked(bot: Assistant) -> None:
     assert first.text[slice(*first.answer_span)] == "90 %"
 
 
+def test_a_name_in_a_quoted_title_is_not_marked_as_the_answer(bot: Assistant) -> None:
+    answer = bot.ask("Who wrote the article about Putin testing Mongolia as an ally?")
+    first = answer.sentences[0]
+    assert first.answer_span is not None, first
+    assert first.text[slice(*first.answer_span)] == "Henrik Rothen", first
+
+
 def test_no_disagreement_is_claimed_on_a_plain_fact(bot: Assistant) -> None:
     for question in [
         "What does Russia supply to Mongolia?",
