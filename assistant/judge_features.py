@@ -50,6 +50,7 @@ UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
 # Not "us": it is also the key of "U.S.".
 SUBJECT_FORM = {"him": "he", "her": "she", "them": "they"}
 NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
+DENIAL_REACH = 3  # words from a negation to what it denies: "did not yet finish", "has never been finished"
 NOT_DENIALS = {"only", "just", "merely"}  # "not only X but Y" says X
 # Words that deny what follows them as "not" does: "failed to finish" is "did not finish", "lacks a reliable
 # court" is "has no reliable court".
@@ -258,13 +259,13 @@ def denied(said: Reading, sentence: Reading) -> list[str]:
 
 
 def negated(reading: Reading) -> set[str]:
-    """Stems of the words a text denies: the first content word within `NEAR` words after a negation
+    """Stems of the words a text denies: the first content word within `DENIAL_REACH` words after a negation
     ("did not finish", "has never been finished", "no evidence", "failed to finish"); "not only" and
     "not just" deny nothing."""
     parts = reading.parts
     found = set()
     for index, word in enumerate(parts):
-        following = parts[index + 1 : index + 1 + NEAR]
+        following = parts[index + 1 : index + 1 + DENIAL_REACH]
         if word not in DENIALS or (following and following[0] in NOT_DENIALS):
             continue
         content = [w for w in following if w not in FUNCTION_WORDS and w not in DENIALS and not NUMBER.fullmatch(w)]
