@@ -116,8 +116,8 @@ def answer_span(kind: AnswerKind, sentence: str, question: str = "") -> tuple[in
     if pattern is None:
         return None
     asked = set(words(question))
-    # A title in quotation marks is no name of a person or place ("The article “Putin Tests Ally” was
-    # written by Henrik Rothen"): its capitalised words are not the answer.
+    # A title in quotation marks is no name of a person or place ("The article “Northton Tests Its Old
+    # Ally” was written by Ann Brannick"): its capitalised words are not the answer.
     quoted = [m.span() for m in _QUOTED.finditer(sentence)] if kind in (AnswerKind.PERSON, AnswerKind.PLACE) else []
     spans = [
         _widen(sentence, m.start(), m.end(), kind)
