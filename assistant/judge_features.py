@@ -252,10 +252,10 @@ def opposites(said: Reading, sentence: Reading) -> list[str]:
 def denied(said: Reading, sentence: Reading) -> list[str]:
     """Words one text states and the other denies: "Brannick went on to finish the race" against
     "Brannick did not finish the race". Unlike the negation rule, the rest of the claim may differ."""
-    found: set[str] = set()
-    for one, other in ((said, sentence), (sentence, said)):
-        found |= (set(one.stems) - negated(one)) & negated(other)
-    return sorted(found)
+    said_denies, sentence_denies = negated(said), negated(sentence)
+    stated_by_claim = (set(said.stems) - said_denies) & sentence_denies
+    stated_by_sentence = (set(sentence.stems) - sentence_denies) & said_denies
+    return sorted(stated_by_claim | stated_by_sentence)
 
 
 def negated(reading: Reading) -> set[str]:
