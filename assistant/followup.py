@@ -14,6 +14,18 @@ FOLLOW_UP_CUE = re.compile(
     r"^\s*(and|but|also|so|then|what about|how about)\b|\b(it|its|they|them|their|theirs|there|he|she|his|her)\b",
     re.IGNORECASE,
 )
+# "Who does that expert work for?": a thing pointed back at. Only where the question names no one
+# itself (no capitalised word after its first), since "What did that report by the IMF say?" stands
+# alone, and never a span of time ("this year's", "that week"), which points at the calendar.
+POINTED_BACK = re.compile(
+    r"\b(?:that|this|these|those)\s+(?!(?:year|week|month|season|time|day|morning|evening|night|summer|"
+    r"winter|spring|autumn|weekend|century|decade)s?\b)[a-z]+\b"
+)
+NAMED = re.compile(r"(?<!^)\b[A-Z]")
+
+
+def _points_back(question: str) -> bool:
+    return bool(POINTED_BACK.search(question)) and not NAMED.search(question.strip())
 
 
 def previous_question(history: list[Message]) -> str | None:
@@ -25,7 +37,9 @@ def previous_answer(history: list[Message]) -> str | None:
 
 
 def is_follow_up(question: str, history: list[Message]) -> bool:
-    return previous_question(history) is not None and FOLLOW_UP_CUE.search(question) is not None
+    if previous_question(history) is None:
+        return False
+    return FOLLOW_UP_CUE.search(question) is not None or _points_back(question)
 
 
 def standalone_question(question: str, history: list[Message]) -> str:

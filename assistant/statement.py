@@ -34,7 +34,11 @@ _CURRENCY = (
     r"usd|gbp|eur|bn|m)\b|\b(?:million|billion|trillion)\b"
 )
 _UNIT_STATED: dict[str, re.Pattern[str]] = {
-    "age": re.compile(r"\b\d{1,3}\s*-?\s*years?\s*-?\s*old\b|\baged?\s+\d{1,3}\b|[,(]\s*\d{1,3}\s*[,)]", re.IGNORECASE),
+    "age": re.compile(
+        r"\b\d{1,3}\s*-?\s*years?\s*-?\s*old\b|\baged?\s+\d{1,3}\b|[,(]\s*\d{1,3}\s*[,)]"
+        r"|\b\d{1,3}(?:st|nd|rd|th)\s+birthday\b|\bturn(?:s|ed|ing)?\s+\d{1,3}\b",
+        re.IGNORECASE,
+    ),
     "money": re.compile(rf"(?:{_CURRENCY})\s*\d|\d[\d.,]*\s*(?:{_CURRENCY})", re.IGNORECASE),
     "percent": re.compile(r"\d\s*(?:%|per ?cent\b)|\b(?:half|third|quarter|majority)\b", re.IGNORECASE),
     "people": re.compile(

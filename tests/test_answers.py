@@ -245,3 +245,29 @@ def test_a_story_named_only_in_its_headline_is_found_and_not_set_against_its_loo
         history = [Message(role="user", content=cost), Message(role="assistant", content=bot.ask(cost).text)]
         follow_up = bot.ask("And when is it supposed to open?", history)
         assert str(years[country] + 9) in follow_up.sentences[0].text and "not consistent" not in follow_up.text
+
+
+def test_a_follow_up_that_points_back_with_that_is_read_with_its_predecessor(tmp_path: Path) -> None:
+    """A question that names no one ("Who does that expert work for?") is about the expert the last question
+    named, not whichever expert search finds first. "His 32nd birthday" tells an age."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    experts = {"Ann Brannick": "the Northton Institute", "Tom Calloway": "Westmoor University",
+               "Ida Fenwick": "the Eastmark Fund"}  # fmt: skip
+    for index, (expert, employer) in enumerate(experts.items()):
+        _write_article(
+            corpus,
+            f"expert-{index}",
+            f"Copper exports rise for the {index + 2}nd year",
+            f"{expert}, a senior fellow at {employer}, estimates that {40 + index} % of the copper goes abroad.\n\n"
+            f"Mines in the north employ {index + 3},000 people.\n\n"
+            f"He did so on June 16, 1983, his {30 + index}nd birthday, by opening the mine.\n",
+        )
+    bot = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus, model="extractive"))
+    for expert, employer in experts.items():
+        first = f"What share of the copper goes abroad, according to {expert}?"
+        history = [Message(role="user", content=first), Message(role="assistant", content=bot.ask(first).text)]
+        answer = bot.ask("Who does that expert work for?", history)
+        assert employer in answer.sentences[0].text, answer.text
+    birthday = bot.ask("How old was he turning when he opened the mine?")
+    assert not birthday.refused and "birthday" in birthday.sentences[0].text, birthday.text
