@@ -10,8 +10,13 @@ import re
 
 from assistant.schema import Message
 
-FOLLOW_UP_CUE = re.compile(
-    r"^\s*(and|but|also|so|then|what about|how about)\b|\b(it|its|they|them|their|theirs|there|he|she|his|her)\b",
+LEADING_CUE = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about)\b", re.IGNORECASE)
+PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|there|he|she|his|her)\b", re.IGNORECASE)
+# "Why did Mongolia arrest Putin when he arrived?": a pronoun that opens a clause of the question's
+# own, after the question has named someone, is about that someone, not about the last question.
+BOUND_PRONOUN = re.compile(
+    r"\b(?:when|after|before|while|because|since|until|once|if|as|though|although)\s+"
+    r"(?:it|they|he|she)\b",
     re.IGNORECASE,
 )
 # "Who does that expert work for?": a thing pointed back at. Only where the question names no one
@@ -28,6 +33,17 @@ def _points_back(question: str) -> bool:
     return bool(POINTED_BACK.search(question)) and not NAMED.search(question.strip())
 
 
+def _unbound_pronoun(question: str) -> bool:
+    """A pronoun the question does not explain itself: its first pronoun comes before any name of its
+    own, or outside a clause that opens with it ("when he arrived", and "his" after that)."""
+    text = question.strip()
+    first = PRONOUN.search(text)
+    if first is None:
+        return False
+    bound = any(b.end() == first.end() for b in BOUND_PRONOUN.finditer(text))
+    return not (bound and NAMED.search(text[: first.start()]))
+
+
 def previous_question(history: list[Message]) -> str | None:
     return next((m.content for m in reversed(history) if m.role == "user"), None)
 
@@ -39,7 +55,7 @@ def previous_answer(history: list[Message]) -> str | None:
 def is_follow_up(question: str, history: list[Message]) -> bool:
     if previous_question(history) is None:
         return False
-    return FOLLOW_UP_CUE.search(question) is not None or _points_back(question)
+    return bool(LEADING_CUE.search(question)) or _unbound_pronoun(question) or _points_back(question)
 
 
 def standalone_question(question: str, history: list[Message]) -> str:

@@ -83,6 +83,18 @@ def test_a_follow_up_that_needs_its_history(bot: Assistant) -> None:
     assert "abstains from UN resolutions" in answer.text
 
 
+def test_a_question_that_explains_its_own_pronoun_is_no_follow_up(bot: Assistant) -> None:
+    """The "he" of "when he arrived" is the Putin the question names, so the last question does not
+    pull its evidence towards exports: it is answered as it is when asked first."""
+    question = "Why did Mongolia arrest Putin when he arrived?"
+    first = "What share of Mongolia's exports go to China?"
+    history = [Message(role="user", content=first), Message(role="assistant", content=bot.ask(first).text)]
+    in_conversation, alone = bot.ask(question, history), bot.ask(question)
+    assert in_conversation.thoughts.standalone_question == question
+    assert [c.quote for c in in_conversation.citations] == [c.quote for c in alone.citations]
+    assert "urged Mongolia to detain Putin" in in_conversation.citations[0].quote
+
+
 def test_contradiction_in_the_articles_is_reported_with_both_citations(bot: Assistant) -> None:
     answer = bot.ask("Was this Putin's first ever visit to Mongolia?")
     assert "not consistent" in answer.text
