@@ -180,9 +180,16 @@ class EvidenceRanker:
         for candidate in ranked[1:]:
             if len(chosen) >= most:
                 break
-            if all(float(candidate.vector @ c.vector) < self.params.duplicate_similarity for c in chosen):
+            if not any(self._says_the_same(candidate, c) for c in chosen):
                 chosen.append(candidate)
         return chosen
+
+    def _says_the_same(self, one: Candidate, other: Candidate) -> bool:
+        """Near-identical meaning. Two lines of an article's metadata card never do: each states another
+        field (author, outlet, licence), however alike their wording, which opens with the same title."""
+        if one.kind == "metadata" and other.kind == "metadata":
+            return False
+        return float(one.vector @ other.vector) >= self.params.duplicate_similarity
 
     def answering(self, analysis: QuestionAnalysis, chosen: list[Candidate], most: int) -> list[Candidate]:
         """Of the evidence, what the short answer quotes: the best sentence, the best for each

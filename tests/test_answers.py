@@ -126,6 +126,14 @@ def test_metadata_is_answerable_and_cited(bot: Assistant) -> None:
     assert cited and cited[0].kind == "metadata"
 
 
+def test_each_metadata_line_is_its_own_evidence(bot: Assistant) -> None:
+    """The card's lines all open with the article's title, so they read alike; the licence line is
+    still quoted beside the outlet line, not dropped as a repeat of it."""
+    answer = bot.ask("Under what terms was the Asia Times article on Putin's Mongolia visit republished?")
+    assert "Creative Commons" in answer.text and "The Conversation" in answer.text, answer.text
+    assert all(c.kind == "metadata" for c in answer.citations[:2])
+
+
 def test_every_metadata_line_names_its_article_and_dates_read_as_words(bot: Assistant) -> None:
     article = bot.article("mongolia-delicate-balancing-act")
     assert article is not None
