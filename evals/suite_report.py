@@ -42,7 +42,9 @@ def measure(models: list[str], workdir: Path, splits: tuple[str, ...]) -> list[t
             for split in splits:
                 results = [r for r in model_run.results if r.split == split]
                 if results:
-                    rows.append((suite.name, split, summarise(model_run.summary.model, results)))
+                    # Who graded (and any warning that the grade is circular) holds for each part as for the whole.
+                    part = summarise(model_run.summary.model, results)
+                    rows.append((suite.name, split, part.model_copy(update={"grading": model_run.summary.grading})))
     return rows
 
 
