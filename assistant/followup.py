@@ -24,7 +24,8 @@ BOUND_PRONOUN = re.compile(
 # alone, and never a span of time ("this year's", "that week"), which points at the calendar.
 POINTED_BACK = re.compile(
     r"\b(?:that|this|these|those)\s+(?!(?:year|week|month|season|time|day|morning|evening|night|summer|"
-    r"winter|spring|autumn|weekend|century|decade)s?\b)[a-z]+\b"
+    r"winter|spring|autumn|weekend|century|decade)s?\b)[a-z]+\b",
+    re.IGNORECASE,
 )
 NAMED = re.compile(r"(?<!^)\b[A-Z]")
 
