@@ -104,9 +104,9 @@ def test_default_model_passes_the_thresholds(tmp_path: Path) -> None:
 def test_the_model_make_run_answers_with_passes_the_thresholds_too(tmp_path: Path) -> None:
     """`make run` answers with `local` where it is installed (`ASSISTANT_MODEL=auto`), so the gate covers it
     on the bundled questions as well. Its sentences passed the offline judge before they were shown, so
-    the offline judge's faithfulness figure is circular, and the report says so; correctness, refusals,
-    corrections and citations are not graded by a judge. (The local model as judge would add ~8 s a
-    sentence.)"""
+    that judge's faithfulness and citation precision figures are circular, and the report says so;
+    correctness, refusals, corrections and citation recall are not graded by a judge. (The local model
+    as judge would add ~8 s a sentence.)"""
     result = runner.invoke(app, ["eval", "--model", "local", "--judge", "offline", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "PASS local" in result.output
