@@ -12,7 +12,7 @@ from assistant.schema import Message
 
 LEADING_CUE = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about)\b", re.IGNORECASE)
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|there|he|she|his|her)\b", re.IGNORECASE)
-# "Why did Mongolia arrest Putin when he arrived?": a pronoun that opens a clause of the question's
+# "Why did Northton detain Brannick when she arrived?": a pronoun that opens a clause of the question's
 # own, after the question has named someone, is about that someone, not about the last question.
 BOUND_PRONOUN = re.compile(
     r"\b(?:when|after|before|while|because|since|until|once|if|as|though|although)\s+"
