@@ -25,7 +25,7 @@ from assistant.question import AnswerKind, QuestionAnalysis, answer_kind, questi
 from assistant.refusal import AnsweringParams
 from assistant.schema import ArticleMeta, Message, Passage
 from assistant.statement import states_kind
-from assistant.text import keywords, words
+from assistant.text import keywords, strip_markers, words
 
 CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[–—-]\s+")
 MIN_CLAUSE_WORDS = 5
@@ -114,13 +114,16 @@ class EvidenceRanker:
             self._score_parts(analysis.parts, candidates)
         keyword_sets = [question_keywords(part) for part in parts]
         follow_up = is_follow_up(question, history)
+        said = previous_answer(history) or ""
         if follow_up:
             matrix = np.stack([c.vector for c in candidates])
             in_context = matrix @ self._vectors([standalone_question(question, history)])[0]
             semantic = (1 - p.follow_up_weight) * in_context + p.follow_up_weight * semantic
             earlier = question_keywords(previous_question(history) or "")
-            keyword_sets = [k | earlier for k in keyword_sets]
-        said = previous_answer(history) or ""
+            # A follow-up points back at the last question or at what its answer said ("How old was
+            # she then?" after "She reopened the bridge on May 3."): its words count with either.
+            answered = question_keywords(strip_markers(said))
+            keyword_sets = [k | earlier for k in keyword_sets] + [k | answered for k in keyword_sets]
         for candidate, similarity in zip(candidates, semantic, strict=True):
             overlap = max((len(k & candidate.stems) / len(k) for k in keyword_sets if k), default=0.0)
             context_only = candidate.context_stems - candidate.stems

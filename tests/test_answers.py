@@ -292,3 +292,34 @@ def test_a_follow_up_that_points_back_with_that_is_read_with_its_predecessor(tmp
             assert employer in answer.sentences[0].text, (question, answer.text)
     birthday = bot.ask("How old was he turning when he opened the mine?")
     assert not birthday.refused and "birthday" in birthday.sentences[0].text, birthday.text
+
+
+def test_a_follow_up_may_ask_about_what_the_last_answer_said(tmp_path: Path) -> None:
+    """ "How old was she then?" shares no word with the question before it: "then" is the day the last
+    answer named. The sentence that answers holds that answer's words, so it is found and the question answered."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_article(
+        corpus,
+        "bridge",
+        "Harbour town counts the cost of the storm",
+        "Mayor Lena Orvik won back the town's trust after the storm destroyed the old crossing.\n\n"
+        "The council approved the budget in January.\n\n"
+        "she did it on may 3 , 2019 , her 45th birthday , by reopening the harbour bridge to lorries and buses , "
+        "with a brass band from the county school playing on the quay .\n\n"
+        "The storm cost the harbour 30 million dollars in lost trade, the council said.\n",
+    )
+    _write_article(
+        corpus,
+        "ferry",
+        "Ferry crews strike over pay",
+        "The 28-year-old captain of the night ferry said crews had not been paid since March.\n\n"
+        "Passengers waited for six hours at the terminal on Friday.\n",
+    )
+    bot = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus, model="extractive"))
+    history = [
+        Message(role="user", content="How did Lena Orvik restore her standing after the storm?"),
+        Message(role="assistant", content="She reopened the harbour bridge to lorries on May 3, 2019."),
+    ]
+    answer = bot.ask("How old was she then?", history)
+    assert not answer.refused and "45th birthday" in answer.sentences[0].text, answer.text
