@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(default=2048, ge=512, description="Model context window; prompts fit in it.")
     llm_answer_tokens: int = Field(default=160, ge=16, description="Most tokens a model may generate per answer.")
     llm_evidence_tokens: int = Field(
-        default=300, ge=64, le=4000, description="The evidence a model reads: prompt length is latency."
+        default=150, ge=64, le=4000, description="The evidence a model reads: prompt length is latency."
     )
     llm_check_unsure: bool = Field(
         default=True, description="The model settles, yes or no, sentences the offline judge is unsure of (~1 s each)."

@@ -5,8 +5,9 @@ Steps (`LLMAnswerer`):
 2. find the evidence and decide whether it answers the question, exactly as the extractive
    answerer does (`ExtractiveAnswerer.assess`): a refusal costs no model time, and the evidence
    reaches the reader before the model starts;
-3. the model reads the evidence sentences only (at most `llm_evidence_tokens`, 300 tokens: prompt
-   length is latency on a CPU) and writes one to three cited sentences (`prompts/answer_*.txt`).
+3. the model reads the best evidence sentences only (at most `llm_evidence_tokens`, 150 tokens, about
+   two sentences: prompt length is latency on a CPU) and writes one to three cited sentences
+   (`prompts/answer_*.txt`).
    The prompt offers it no "the articles don't say": step 2 has judged that the evidence answers,
    and offered that way out, the local model took it on 9 of 24 answerable tuning questions.
    A question whose premise the evidence does not support gets the extractive correction instead;
