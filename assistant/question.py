@@ -130,6 +130,12 @@ _PREMISE_OPENER = re.compile(
     r"(?:did|does|do|is|are|was|were|has|have|had|will|would|could|can)\b\s+",
     re.IGNORECASE,
 )
+# "Since the plant is closed, why did output rise?": a leading clause states what the question takes for
+# granted, and the question proper follows its comma.
+_GRANTED_CLAUSE = re.compile(
+    r"^\s*(?:since|given that|now that|seeing that|considering that)\s+(?!when\b)(?P<granted>[^,?]+),\s*(?P<asked>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _SPLIT_PARTS = re.compile(
     r",?\s+and\s+(?=(?:(?:in|on|at|for|from|to|by|with|since)\s+)?(?:what|which|who|whom|whose|how|why|when|where)\b)",
     re.IGNORECASE,
@@ -158,8 +164,10 @@ def analyse(question: str) -> QuestionAnalysis:
 
 def answer_kind(question: str) -> AnswerKind:
     """The first cue in the question's opening words wins ("When and why..." asks for a date first);
-    a "when" later on ("What name did he use when she appeared?") is part of what is asked about."""
-    opening = " ".join(question.split()[:CUE_WORDS])
+    a "when" later on ("What name did he use when she appeared?") is part of what is asked about.
+    After a clause that grants something ("Since X, why...?") the question proper opens."""
+    granted = _GRANTED_CLAUSE.match(question)
+    opening = " ".join((granted.group("asked") if granted else question).split()[:CUE_WORDS])
     found = [(m.start(), kind) for kind, cue in _KIND_CUES if (m := cue.search(opening))]
     return min(found)[1] if found else AnswerKind.OTHER
 
@@ -204,7 +212,11 @@ def question_keywords(text: str) -> set[str]:
 
 
 def premise_of(question: str) -> str:
-    """The presupposed statement of a why/how/when question, "" for a plain what/who question."""
+    """The presupposed statement of a why/how/when question, or the clause a question grants first
+    ("Since X, why...?" -> "X"); "" for a plain what/who question."""
+    granted = _GRANTED_CLAUSE.match(question)
+    if granted and len(words(granted.group("granted"))) >= 3:
+        return granted.group("granted").strip()
     match = _PREMISE_OPENER.match(question)
     if not match:
         return ""

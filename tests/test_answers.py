@@ -323,3 +323,25 @@ def test_a_follow_up_may_ask_about_what_the_last_answer_said(tmp_path: Path) -> 
     ]
     answer = bot.ask("How old was she then?", history)
     assert not answer.refused and "45th birthday" in answer.sentences[0].text, answer.text
+
+
+def test_a_premise_granted_in_a_leading_clause_is_checked(tmp_path: Path) -> None:
+    """ "Since X, why Y?" takes X for granted: when the articles say otherwise, the answer says so first and
+    quotes what they say about X (not about Y, which the question proper asks)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_article(
+        corpus,
+        "court",
+        "Northland weighs a warrant as the Southland envoy visits",
+        "Northland has been a member of the Regional Trade Court since 2001, and its judges sit on the bench.\n\n"
+        "When the Southland envoy visited Northland in June, critics asked the government to detain him.\n\n"
+        "The government declined to detain the envoy, citing his diplomatic immunity.\n\n"
+        "Trade between the two countries rose by 12 % last year.\n",
+    )
+    bot = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus, model="extractive"))
+    answer = bot.ask(
+        "Since Northland isn't a member of the Regional Trade Court, why was there a debate about detaining the envoy?"
+    )
+    assert answer.text.startswith("The articles do not support what the question takes for granted"), answer.text
+    assert "member of the Regional Trade Court since 2001" in answer.sentences[1].text, answer.text
