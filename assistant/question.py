@@ -130,6 +130,8 @@ _PREMISE_OPENER = re.compile(
     r"(?:did|does|do|is|are|was|were|has|have|had|will|would|could|can)\b\s+",
     re.IGNORECASE,
 )
+# Fewer words state nothing to check: "Since 2019, ...", "When did it open?" -> "it open".
+MIN_PREMISE_WORDS = 3
 # "Since the plant is closed, why did output rise?": a leading clause states what the question takes for
 # granted, and the question proper follows its comma.
 _GRANTED_CLAUSE = re.compile(
@@ -215,10 +217,10 @@ def premise_of(question: str) -> str:
     """The presupposed statement of a why/how/when question, or the clause a question grants first
     ("Since X, why...?" -> "X"); "" for a plain what/who question."""
     granted = _GRANTED_CLAUSE.match(question)
-    if granted and len(words(granted.group("granted"))) >= 3:
+    if granted and len(words(granted.group("granted"))) >= MIN_PREMISE_WORDS:
         return granted.group("granted").strip()
     match = _PREMISE_OPENER.match(question)
     if not match:
         return ""
     statement = question[match.end() :].strip().rstrip("?").strip()
-    return statement if len(words(statement)) >= 3 else ""
+    return statement if len(words(statement)) >= MIN_PREMISE_WORDS else ""
