@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import simplemma
 
+from assistant.gazetteer import alias_index
 from assistant.text import NEGATIONS, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, stem, words
 
 # Closed-class English words (pronouns, determiners, auxiliaries, prepositions, conjunctions, connectives):
@@ -70,6 +71,7 @@ class Reading:
     words: frozenset[str]
     stems: tuple[str, ...]
     name_keys: frozenset[str]
+    countries: frozenset[str]  # the countries it names, however written ("Beijing", "Chinese", "China")
     keys: tuple[str, ...]  # every word's name key in order, number words as digits
     parts: tuple[str, ...]  # the words themselves, in the same order
 
@@ -83,7 +85,8 @@ def read(text: str) -> Reading:
     runs = name_runs(unicodedata.normalize("NFKC", text))
     keys = {name_key(w) for w in {*found, *parts}} | {a for run in runs for a in acronyms(run)}
     in_order = tuple(NUMBER_WORDS.get(w, name_key(w)) for w in parts)
-    return Reading(frozenset({*found, *parts}), stems, frozenset(keys), in_order, tuple(parts))
+    countries = alias_index(name_key).countries(in_order, {name_key(w) for run in runs for w in run})
+    return Reading(frozenset({*found, *parts}), stems, frozenset(keys), countries, in_order, tuple(parts))
 
 
 def name_key(word: str) -> str:
@@ -146,10 +149,13 @@ def names_in(text: str) -> set[str]:
 
 def missing_names(claim: str, passages: Reading) -> list[str]:
     """The claim's names the passages lack; names whose initials the passages hold as an acronym are there,
-    and so are single initials ("K." in "Christopher K. Tong"), which a text may leave out."""
+    and so are single initials ("K." in "Christopher K. Tong"), which a text may leave out, and a country
+    the passages name another way ("Washington" for "the U.S.", `gazetteer.py`)."""
     missing: set[str] = set()
+    countries = alias_index(name_key)
     for run in name_runs(unicodedata.normalize("NFKC", claim)):
         found = {i for initials, span in acronyms(run).items() if initials in passages.name_keys for i in span}
+        found |= countries.named(tuple(map(name_key, run)), passages.countries)
         missing |= {w for i, w in enumerate(run) if i not in found and name_key(w) not in passages.name_keys}
     return sorted(w for w in missing if len(w) > 1)
 

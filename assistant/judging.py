@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant import judge, judge_features, judge_figures, text
+from assistant import gazetteer, judge, judge_features, judge_figures, text
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.registry import ANSWERERS, resolve
 from assistant.embeddings import load_embeddings
@@ -22,7 +22,7 @@ def offline_judge(model_path: Path | None = None, batch_size: int = 64) -> Offli
 
 def offline_judge_files() -> list[Path]:
     """The files whose change changes the offline judge's verdicts: its code and its fitted weights."""
-    return [Path(str(module.__file__)) for module in (judge, judge_features, judge_figures, text)] + [
+    return [Path(str(module.__file__)) for module in (judge, judge_features, judge_figures, gazetteer, text)] + [
         judge.WEIGHTS_PATH
     ]
 

@@ -180,6 +180,20 @@ def test_names_match_by_acronym_and_adjective_without_an_alias_table() -> None:
     assert missing_names("Japan and the UN sent aid.", passages) == ["japan", "un"]
 
 
+def test_a_country_named_by_its_capital_people_or_short_form_is_there() -> None:
+    """News writes "Washington" for the United States and "Beijing" for China (the gazetteer of the
+    countryinfo package); a country the passages do not name is still missing, and so is a code that is
+    only a word ("in" is not India)."""
+    passages = read("The United States and the UK sent aid; French officials met their hosts in Beijing.")
+    assert missing_names("Washington, London and France sent aid to the Chinese.", passages) == []
+    assert missing_names("Americans and Britons sent aid to China.", passages) == ["britons"]
+    assert missing_names("Moscow and India sent aid.", read("Aid came in from the United States.")) == [
+        "india",
+        "moscow",
+    ]
+    assert missing_names("The Washington Post said so.", passages) == ["post"]
+
+
 def test_an_inflected_word_opening_a_sentence_is_not_a_name() -> None:
     """Capitalised only because it comes first: "Signs" and "Wedged" are words, "Smith" is still a name."""
     passages = read("Reports suggest that the two towns, squeezed between two rivers, are moving closer.")
