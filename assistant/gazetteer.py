@@ -17,8 +17,6 @@ from functools import lru_cache
 
 from countryinfo import all_countries
 
-from assistant.text import words
-
 # Two- and three-letter codes ("IN", "US", "GB") are words too ("in", "us"): they count only as acronyms.
 SHORT_CODE = 3
 # "Washington D.C." is "Washington" in a news sentence: a trailing abbreviation is dropped.
@@ -43,6 +41,20 @@ def country_aliases() -> dict[str, frozenset[str]]:
 def is_code(alias: str) -> bool:
     """A short all-capitals code ("UK", "USA"): matched only where the text writes it as an acronym."""
     return len(alias.replace(".", "")) <= SHORT_CODE and alias.replace(".", "").isupper()
+
+
+@lru_cache(maxsize=1)
+def demonym_countries() -> dict[str, str]:
+    """A people's word read as its country's name, lower case ("russian" -> "russia", "chinese" -> "china"),
+    for countries of one-word names; a word several countries share goes to the most populous ("french")."""
+    best: dict[str, tuple[int, str]] = {}
+    for country in all_countries():
+        data = country.info()
+        name, demonym = (data.get("name") or "").casefold(), (data.get("demonym") or "").casefold()
+        population = data.get("population") or 0
+        if name.isalpha() and demonym.isalpha() and demonym != name and population > best.get(demonym, (-1, ""))[0]:
+            best[demonym] = (population, name)
+    return {demonym: name for demonym, (_, name) in best.items()}
 
 
 @dataclass(frozen=True)
@@ -77,13 +89,14 @@ class AliasIndex:
 
 
 @lru_cache(maxsize=2)
-def alias_index(key: Callable[[str], str]) -> AliasIndex:
-    """The aliases keyed by `key` (the judge passes its own, so that "Belgian" and "Belgium" compare)."""
+def alias_index(key: Callable[[str], str], split: Callable[[str], list[str]]) -> AliasIndex:
+    """The aliases split into words and keyed as the caller reads a text (the judge passes its own, so that
+    "Belgian" and "Belgium" compare)."""
     runs: dict[tuple[str, ...], set[str]] = defaultdict(set)
     codes: dict[str, set[str]] = defaultdict(set)
     for country, names in country_aliases().items():
         for alias in names:
-            parts = tuple(key(p) for w in words(alias) for p in w.split("-") if p)
+            parts = tuple(key(p) for w in split(alias) for p in w.split("-") if p)
             if is_code(alias) and len(parts) == 1:
                 codes[parts[0]].add(country)
             elif parts:

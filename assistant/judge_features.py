@@ -85,7 +85,7 @@ def read(text: str) -> Reading:
     runs = name_runs(unicodedata.normalize("NFKC", text))
     keys = {name_key(w) for w in {*found, *parts}} | {a for run in runs for a in acronyms(run)}
     in_order = tuple(NUMBER_WORDS.get(w, name_key(w)) for w in parts)
-    countries = alias_index(name_key).countries(in_order, {name_key(w) for run in runs for w in run})
+    countries = alias_index(name_key, words).countries(in_order, {name_key(w) for run in runs for w in run})
     return Reading(frozenset({*found, *parts}), stems, frozenset(keys), countries, in_order, tuple(parts))
 
 
@@ -152,7 +152,7 @@ def missing_names(claim: str, passages: Reading) -> list[str]:
     and so are single initials ("K." in "Christopher K. Tong"), which a text may leave out, and a country
     the passages name another way ("Washington" for "the U.S.", `gazetteer.py`)."""
     missing: set[str] = set()
-    countries = alias_index(name_key)
+    countries = alias_index(name_key, words)
     for run in name_runs(unicodedata.normalize("NFKC", claim)):
         found = {i for initials, span in acronyms(run).items() if initials in passages.name_keys for i in span}
         found |= countries.named(tuple(map(name_key, run)), passages.countries)

@@ -16,6 +16,8 @@ import simplemma
 import Stemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from assistant.gazetteer import demonym_countries
+
 # A word is letters (with inner apostrophes, dots or hyphens: "U.S.", "Russia’s", "co-operation"),
 # or a number with its separators ("3.3", "1,200").
 WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.\-](?=[^\W_]))*|\d+(?:[.,]\d+)*")
@@ -70,8 +72,16 @@ def stem(word: str) -> str:
 
 
 def keyword_list(text: str) -> list[str]:
-    """Stems of the words that carry meaning, in order, repeats kept (what BM25 indexes)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """Stems of the words that carry meaning, in order, repeats kept (what BM25 indexes); a people's word is
+    its country's ("Russian" and "Russia" are one subject)."""
+    return [stem(country_word(w)) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+@lru_cache(maxsize=50_000)
+def country_word(word: str) -> str:
+    """ "russian" and "russians" -> "russia" (`gazetteer.demonym_countries`): the stemmer keeps them apart."""
+    countries = demonym_countries()
+    return countries.get(word) or countries.get(word.removesuffix("s")) or word
 
 
 def keywords(text: str) -> set[str]:
