@@ -31,7 +31,6 @@ from assistant.judge_encoder import ClaimEncoder, focus, load_encoder
 from assistant.judge_features import (
     CERTAINTIES,
     HEDGES,
-    QUANTIFIERS,
     UNIVERSALS,
     denied,
     f1,
@@ -39,11 +38,11 @@ from assistant.judge_features import (
     names,
     names_in,
     opposites,
+    quantifiers,
     read,
-    swap_gain,
-    voice,
 )
 from assistant.judge_figures import figures, other_ordinal
+from assistant.judge_roles import swap_gain, voice
 from assistant.text import NEGATIONS, strip_markers
 
 __all__ = ["Evidence", "JudgeModel", "JudgeVerdict", "OfflineJudge", "load_model", "missing_names", "names", "names_in"]
@@ -248,7 +247,7 @@ class OfflineJudge:
             opposites=opposites(said, aligned),
             denied=denied(said, aligned),
             certainty_mismatch=bool(said.words & CERTAINTIES - near) and bool(near & HEDGES - said.words),
-            added_quantifiers=sorted(said.words & QUANTIFIERS - union.words),
+            added_quantifiers=sorted(quantifiers(said) - quantifiers(union)),
             claim_words=len(wanted),
             evidence_sentences=len(sentences),
             best_sentence=sentences[best],

@@ -47,10 +47,8 @@ QUANTIFIERS = {
 }  # fmt: skip
 # Of those, the ones that claim everything: a passage that never says "all" or "every" does not support it.
 UNIVERSALS = {"all", "every", "always", "entirely", "completely", "none"}
-# A pronoun names the same one whichever side of the verb it stands: "he praised Brannick", "Brannick praised him".
-# Not "us": it is also the key of "U.S.".
-SUBJECT_FORM = {"him": "he", "her": "she", "them": "they"}
-NEAR = 3  # words allowed between a doer or undergoer and its verb: "had been narrowly defeated by"
+# "almost all" is not "all": after one of these a universal says "most".
+NEAR_UNIVERSAL = {"almost", "nearly", "virtually", "practically"}
 DENIAL_REACH = 3  # words from a negation to what it denies: "did not yet finish", "has never been finished"
 NOT_DENIALS = {"only", "just", "merely"}  # "not only X but Y" says X
 # Words that deny what follows them as "not" does: "failed to finish" is "did not finish", "lacks a reliable
@@ -160,87 +158,6 @@ def missing_names(claim: str, passages: Reading) -> list[str]:
     return sorted(w for w in missing if len(w) > 1)
 
 
-def swap_gain(claim: str, said: Reading, sentence: Reading) -> float:
-    """Share of the claim's word pairs missing from the sentence that it gains when two of the claim's names
-    or numbers trade places in it: "Northton are eighth, clear of Southby" against "Southby are eighth,
-    clear of Northton" gains them all, a paraphrase none. Who did what to whom, the other way round."""
-    runs = name_key_runs(claim) + [(k,) for k in said.keys if k.isdigit()]
-    text = f" {' '.join(sentence.keys)} "
-    found = [f" {' '.join(run)} " for run in dict.fromkeys(runs) if f" {' '.join(run)} " in text]
-    wanted = set(itertools.pairwise(said.keys))
-    before = len(wanted & set(itertools.pairwise(sentence.keys)))
-    gain = 0
-    for a, b in itertools.combinations(found, 2):
-        swapped = text.replace(a, " \x00 ").replace(b, a).replace(" \x00 ", b).split()
-        gain = max(gain, len(wanted & set(itertools.pairwise(swapped))) - before)
-    return gain / max(len(wanted) - before, 1)
-
-
-def name_key_runs(claim: str) -> list[tuple[str, ...]]:
-    """The claim's names as runs of name keys ("New Northton" -> ("new", "northton")): what may trade places."""
-    return [tuple(name_key(w) for w in run) for run in name_runs(unicodedata.normalize("NFKC", claim))]
-
-
-def content_key(key: str) -> bool:
-    return len(key) > 2 and not key.isdigit() and key not in FUNCTION_WORDS
-
-
-@dataclass(frozen=True)
-class Voice:
-    """How the claim's doers and undergoers compare with the sentence's, once the passive is read."""
-
-    reversed: bool  # "Northton defeated Southby" against "Northton had been defeated by Southby"
-    rephrased: bool  # "Southby defeated Northton" against the same: one active, one passive, same roles
-
-
-def voice(claim: str, said: Reading, sentence: Reading) -> Voice:
-    """Who did what to whom, in the claim and in the sentence. `swap_gain` misses the reversal above, as no
-    word pair changes, and takes the rephrasing for a swap; this reads both, and "a nurse told Smith"
-    against "Smith told a nurse", where a common noun trades places with a name, and "he had praised Smith"
-    against "Smith had praised him"."""
-    pronouns: list[tuple[str, ...]] = [
-        (SUBJECT_FORM.get(k, k),) for k in said.keys if k in SUBJECT_FORM or k in SUBJECT_FORM.values()
-    ]
-    runs = list(
-        dict.fromkeys(name_key_runs(claim) + [(k,) for k in said.keys if content_key(k) or k.isdigit()] + pronouns)
-    )
-    stated = roles(sentence, runs)
-    claimed = roles(said, runs)
-    triples = {t[:3] for t in stated}
-    return Voice(
-        reversed=any((u, v, d) in triples and (d, v, u) not in triples for d, v, u, _ in claimed),
-        rephrased=any((d, v, u, not passive) in stated for d, v, u, passive in claimed),
-    )
-
-
-def roles(text: Reading, runs: list[tuple[str, ...]]) -> set[tuple[tuple[str, ...], str, tuple[str, ...], bool]]:
-    """(doer, verb, undergoer, passive) for every "A <verb> B" with at most `NEAR` words between each (an
-    auxiliary, an adverb, an article); when "by" comes after the verb ("was defeated by B", "A, led by
-    B"), the verb is passive and B is the doer."""
-    keys = tuple(SUBJECT_FORM.get(k, k) for k in text.keys)
-    starts = {run: [i for i in range(len(keys)) if keys[i : i + len(run)] == run] for run in runs}
-    found = set()
-    for a, b in itertools.permutations([run for run in runs if starts[run]], 2):
-        for i in starts[a]:
-            end = i + len(a)
-            for v in range(end, min(end + NEAR + 1, len(keys))):
-                if (keys[v],) in (a, b) or not verb_form(text.parts[v]):
-                    continue
-                for j in starts[b]:
-                    if v < j <= v + NEAR + 1:
-                        passive = "by" in keys[v + 1 : j]
-                        found.add((b, keys[v], a, True) if passive else (a, keys[v], b, False))
-    return found
-
-
-@lru_cache(maxsize=50_000)
-def verb_form(word: str) -> bool:
-    """A past form or a participle ("told", "beaten", "knocking"): its dictionary form differs, and not
-    only by a plural or third-person "s". Present forms are left out: without a tagger they read as nouns."""
-    lemma = simplemma.lemmatize(word, lang="en").casefold()
-    return len(word) > 2 and word not in FUNCTION_WORDS and lemma != word and not word.endswith("s")
-
-
 def opposites(said: Reading, sentence: Reading) -> list[str]:
     """Words of the claim or the sentence that are a word of the other with an opposing prefix. Only words
     of five letters or more after the prefix: "inform" is not the opposite of "form"."""
@@ -253,6 +170,15 @@ def opposites(said: Reading, sentence: Reading) -> list[str]:
                 if word.startswith(p) and len(word) - len(p) >= 5 and word[len(p) :].lstrip("-") in other
             }
     return sorted(found)
+
+
+def quantifiers(reading: Reading) -> set[str]:
+    """The quantifiers a text says, "almost all" read as "most": it supports "most", not "all"."""
+    found = set()
+    for before, word in itertools.pairwise(("", *reading.parts)):
+        if word in QUANTIFIERS:
+            found.add("most" if word in UNIVERSALS and before in NEAR_UNIVERSAL else word)
+    return found
 
 
 def denied(said: Reading, sentence: Reading) -> list[str]:

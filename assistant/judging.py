@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant import gazetteer, judge, judge_features, judge_figures, text
+from assistant import gazetteer, judge, judge_features, judge_figures, judge_roles, text
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.registry import ANSWERERS, resolve
 from assistant.embeddings import load_embeddings
@@ -22,9 +22,8 @@ def offline_judge(model_path: Path | None = None, batch_size: int = 64) -> Offli
 
 def offline_judge_files() -> list[Path]:
     """The files whose change changes the offline judge's verdicts: its code and its fitted weights."""
-    return [Path(str(module.__file__)) for module in (judge, judge_features, judge_figures, gazetteer, text)] + [
-        judge.WEIGHTS_PATH
-    ]
+    modules = (judge, judge_features, judge_figures, judge_roles, gazetteer, text)
+    return [Path(str(module.__file__)) for module in modules] + [judge.WEIGHTS_PATH]
 
 
 def filtered_by_offline_judge(model: str) -> bool:

@@ -74,7 +74,7 @@ def test_rejects_role_swaps_and_negation_flips(judge: OfflineJudge, claim: str, 
 
 REVERSIBLE = (
     "In 1980 Smith had been narrowly outpointed by Jones in Montreal. Later that year Ayrton told a nurse about it."
-    " Brown wrote that Ayrton had mocked him for 20 years."
+    " Brown wrote that Ayrton had mocked him for 20 years. The Rovers are coached by Leeds-based trainer Ann Brannick."
 )
 
 
@@ -87,6 +87,7 @@ REVERSIBLE = (
         ("Later that year Ayrton told a nurse about it.", True),
         ("Brown wrote that he had mocked Ayrton for 20 years.", False),  # a pronoun trades places with a name
         ("Brown wrote that Ayrton had mocked him for 20 years.", True),
+        ("The Rovers are coached by Ann Brannick, a trainer based in Leeds.", True),  # "Leeds-based" is no doer
     ],
 )
 def test_doer_and_undergoer_are_read_through_the_passive(judge: OfflineJudge, claim: str, supported: bool) -> None:
@@ -116,6 +117,9 @@ def test_a_claim_of_all_or_every_needs_a_passage_that_says_so(judge: OfflineJudg
         verdict = judge.judge(claim, [passage])
         assert not verdict.supported and any("quantifiers not in the passages" in r for r in verdict.reasons), verdict
     assert judge.judge("Northton supplies all of Southby's electricity.", [passage.replace("most", "all")]).supported
+    nearly = passage.replace("most", "almost all")  # "almost all" says most, not all
+    assert not judge.judge("Northton supplies all of Southby's electricity.", [nearly]).supported
+    assert judge.judge("Northton supplies almost all of Southby's electricity.", [nearly]).supported
 
 
 def test_a_claim_that_drops_the_passages_hedge_is_not_supported(judge: OfflineJudge) -> None:
