@@ -7,9 +7,7 @@ is never retrieved or cited.
 from __future__ import annotations
 
 import logging
-import math
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +18,7 @@ from assistant.chunking import indexed_text
 from assistant.embeddings import TextVectors
 from assistant.schema import ArticleMeta, Chunk, Passage
 from assistant.store import ArticleStore
-from assistant.text import keyword_list
+from assistant.text import index_terms
 
 # bm25s sets its own logger to DEBUG on import, which servers then print for every index build.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -37,22 +35,17 @@ class KeywordIndex:
         self.chunks = chunks
         self._bm25 = bm25s.BM25()
         headlines = titles or {}
-        tokens = [keyword_list(indexed_text(headlines.get(c.article_id, ""), c.text)) for c in chunks]
-        self.document_frequency = Counter(word for chunk_words in tokens for word in set(chunk_words))
-        self.vocabulary: set[str] = set(self.document_frequency)
+        tokens = [index_terms(indexed_text(headlines.get(c.article_id, ""), c.text)) for c in chunks]
+        self.vocabulary: set[str] = {word for chunk_words in tokens for word in chunk_words}
         if chunks:
             self._bm25.index(tokens, show_progress=False)
 
     def search(self, query: str, k: int) -> list[Chunk]:
-        query_words = [w for w in keyword_list(query) if w in self.vocabulary]
+        query_words = [w for w in index_terms(query) if w in self.vocabulary]
         if not self.chunks or not query_words:
             return []
         found, scores = self._bm25.retrieve([query_words], k=min(k, len(self.chunks)), show_progress=False)
         return [self.chunks[int(i)] for i, score in zip(found[0], scores[0], strict=True) if score > 0]
-
-    def rarity(self, word: str) -> float:
-        """Inverse document frequency: a word in few chunks says more about what is asked than a common one."""
-        return math.log((len(self.chunks) + 1) / (self.document_frequency.get(word, 0) + 1)) + 1.0
 
 
 @dataclass(frozen=True)
@@ -128,10 +121,6 @@ class HybridRetriever:
             return fresh, True
         finally:
             self._build_lock.release()
-
-    def keyword_index(self) -> KeywordIndex:
-        """The current BM25 index: its vocabulary says what the corpus can possibly talk about."""
-        return self._current()[0].keywords
 
     def passages(self, query: str, k: int | None = None) -> list[Passage]:
         snapshot, up_to_date = self._current()  # records, hashes and keyword index of one version

@@ -72,8 +72,14 @@ def stem(word: str) -> str:
 
 
 def keyword_list(text: str) -> list[str]:
-    """Stems of the words that carry meaning, in order, repeats kept (what BM25 indexes); a people's word is
-    its country's ("Russian" and "Russia" are one subject)."""
+    """Stems of the words that carry meaning, in order, repeats kept."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def index_terms(text: str) -> list[str]:
+    """What BM25 indexes and searches: `keyword_list` with a people's word read as its country's
+    ("Russian" and "Russia" are one subject to find). Only for finding passages: whether a sentence covers
+    what is asked stays on the words themselves, since "French President" is not about France's capital."""
     return [stem(country_word(w)) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 

@@ -52,8 +52,7 @@ def test_a_word_matches_its_other_forms(stated: str, asked: str) -> None:
 )
 def test_a_peoples_word_is_its_countrys(stated: str, asked: str) -> None:
     """The stemmer keeps "Russian" and "Russia" apart; news uses both for one subject, so the keyword index
-    (and the evidence ranking) reads them as one."""
-    assert keywords(f"What did {asked} say?") & keywords(stated)
+    finds one for the other."""
     index = KeywordIndex([chunk(f"{stated} spoke."), chunk("Mongolia exports coal.")])
     assert next(c.text for c in index.search(f"{asked} spoke", 2)) == f"{stated} spoke."
 
