@@ -73,14 +73,19 @@ def stem(word: str) -> str:
 
 def keyword_list(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order, repeats kept."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [stem(w) for w in content_words(text)]
 
 
 def index_terms(text: str) -> list[str]:
     """What BM25 indexes and searches: `keyword_list` with a people's word read as its country's
     ("Russian" and "Russia" are one subject to find). Only for finding passages: whether a sentence covers
-    what is asked stays on the words themselves, since "French President" is not about France's capital."""
-    return [stem(country_word(w)) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    what is asked stays on the words themselves, since "Chinese investors" say nothing of China's capital."""
+    return [stem(country_word(w)) for w in content_words(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning: no stop words, no single letters (digits stay)."""
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
 @lru_cache(maxsize=50_000)
