@@ -54,7 +54,8 @@ def test_a_peoples_word_is_its_countrys(stated: str, asked: str) -> None:
     """The stemmer keeps "Russian" and "Russia" apart; news uses both for one subject, so the keyword index
     finds one for the other."""
     index = KeywordIndex([chunk(f"{stated} spoke."), chunk("Mongolia exports coal.")])
-    assert next(c.text for c in index.search(f"{asked} spoke", 2)) == f"{stated} spoke."
+    # Asked by the country's word alone: no other word of the question can find the chunk.
+    assert [c.text for c in index.search(asked, 2)] == [f"{stated} spoke."]
 
 
 def test_coverage_reads_a_peoples_word_as_written() -> None:
