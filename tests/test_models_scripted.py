@@ -149,3 +149,17 @@ def test_a_false_premise_is_corrected_by_quotes_without_asking_the_model(bot: As
     assert answer.text.startswith("The articles do not support what the question takes for granted")
     assert "arrested Putin" not in answer.text and "urged Mongolia to detain Putin" in answer.text
     assert not script.history  # the model was never asked
+
+
+def test_a_disagreement_gets_the_side_the_model_left_out_quoted(bot: Assistant, script: Script) -> None:
+    """One passage calls the visit Putin's first to Mongolia, another his first since 2019. A model that
+    states one side is followed by the quote of the other: the notice names both, so both are shown."""
+    question = "Was this Putin's first ever visit to Mongolia?"
+    script.enqueue("Yes, this is the first time the Russian president has been to Mongolia [1].")
+    answerer = create_answerer(SCRIPTED, bot.settings, bot.retriever)
+    evidence, *_, answer = list(answerer.answer_stream(question, [], answerer.prepare(question, [])))
+    assert isinstance(evidence, Evidence) and isinstance(answer, Answer) and answer.model == SCRIPTED
+    assert "first time the Russian president" in evidence.citations[0].quote  # what the script cites as [1]
+    assert answer.text.startswith("The articles are not consistent on this point.")
+    assert [s.verdict for s in answer.sentences] == ["note", "supported", "quoted"], answer.text
+    assert "since 2019" in answer.sentences[2].text

@@ -154,7 +154,7 @@ class LLMAnswerer(Answerer):
         if draft.supported:
             if failed:
                 notices[0] += " The answer may be incomplete."
-            if draft.removed and assessment.analysis.parts:
+            if (draft.removed and assessment.analysis.parts) or assessment.conflict:
                 yield from self._quotes_for_the_rest(assessment, draft)
             yield self._answer(draft, thoughts, refused=False, notices=notices)
         else:
@@ -185,9 +185,10 @@ class LLMAnswerer(Answerer):
         yield self._answer(draft, thoughts, refused=False, notices=[], model=self._fallback.name)
 
     def _quotes_for_the_rest(self, assessment: Assessment, draft: Draft) -> Iterator[str]:
-        """A two-part question whose model answer lost a sentence to verification: the quotes that no
-        shown sentence of the model's cites follow it, so the part it got wrong is still answered."""
-        cited = {n for sentence in draft.sentences for n in sentence.citations}
+        """The quotes that no shown sentence of the model's cites follow its answer: for a two-part question
+        whose answer lost a sentence to verification, so the part it got wrong is still answered; and for a
+        disagreement, where the model tends to state one side and the reader must see both."""
+        cited = {n for sentence in draft.sentences if sentence.verdict != "note" for n in sentence.citations}
         for quote in self._fallback.quote_sentences(assessment, draft.book):
             if not cited.intersection(quote.citations):
                 yield draft.add(quote)
