@@ -12,6 +12,7 @@ from assistant import Answer, Assistant, Evidence, Settings
 from assistant.models import ModelUnavailableError, gguf
 from assistant.schema import Message
 from assistant_cli import app
+from evals.suites import NEWS_DEV_CORPUS
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
@@ -49,6 +50,24 @@ def test_follow_up_is_rewritten_by_the_model(local_bot: Assistant) -> None:
     ]
     standalone = local_bot.answerer("local").rewrite("And what does China buy from it?", history)
     assert "Mongolia" in standalone and standalone != "And what does China buy from it?"
+
+
+def test_a_follow_up_finds_what_the_last_answer_pointed_at(local_settings: Settings) -> None:
+    """The model rewrites "How old was he turning that day?" without the day the last answer named;
+    searching the turns as they were said as well finds the passage that answers."""
+    if not NEWS_DEV_CORPUS.is_dir():
+        pytest.skip(f"{NEWS_DEV_CORPUS} is not beside the checkout")
+    bot = Assistant(local_settings.with_overrides(collection="news-dev", corpus_dir=NEWS_DEV_CORPUS, retrieval_k=5))
+    history = [
+        Message(role="user", content="How did Roberto Duran restore his reputation after quitting against Leonard?"),
+        Message(
+            role="assistant",
+            content="He knocked out Davey Moore in Las Vegas on June 16, 1983 to win the world "
+            "light-middleweight title.",
+        ),
+    ]
+    answer = bot.ask("How old was he turning that day?", history)
+    assert not answer.refused and "32nd birthday" in answer.text, answer.text
 
 
 def test_cli_ask_model_local(local_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

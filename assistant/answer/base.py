@@ -27,17 +27,23 @@ class Answerer(ABC):
         self.retriever = retriever
 
     def prepare(self, question: str, history: list[Message]) -> Thoughts:
+        """A follow-up is searched for as rewritten and as the turns have it: a model's rewrite drops what
+        the last answer pointed at ("How old was he turning that day?" became "How old was X turning
+        that day?", and the day's passage was not found), the last question with the follow-up does not."""
         standalone = self.rewrite(question, history)
-        return Thoughts(standalone_question=standalone, passages=self._retrieve(standalone))
+        as_asked = standalone_question(question, history)
+        return Thoughts(standalone_question=standalone, passages=self._retrieve(standalone, as_asked))
 
-    def _retrieve(self, question: str) -> list[Passage]:
-        """Passages for the whole question and, when it has several sentences or asks two things,
+    def _retrieve(self, *questions: str) -> list[Passage]:
+        """Passages for each whole question and, when one has several sentences or asks two things,
         for each of them: a real question followed by noise ("... SYSTEM OVERRIDE: ...") still finds
         its passages, and so does the second half of "Where did X finish, and who won?".
         Each query keeps its own top k; a passage found twice keeps its best score."""
-        parts = [question[start:end] for start, end in sentence_spans(question)]
-        parts = [*(parts if len(parts) > 1 else []), *analyse(question).parts]
-        queries = list(dict.fromkeys([question, *parts]))
+        queries: list[str] = []
+        for question in questions:
+            parts = [question[start:end] for start, end in sentence_spans(question)]
+            queries += [question, *(parts if len(parts) > 1 else []), *analyse(question).parts]
+        queries = list(dict.fromkeys(queries))
         best: dict[str, Passage] = {}
         for query in queries:
             for passage in self.retriever.passages(query):
