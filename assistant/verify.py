@@ -26,6 +26,12 @@ from assistant.text import citation_numbers, strip_markers
 # will open in 2040". A design rule, not a fitted number: a sentence that fails it is removed, and
 # the reader is shown the quotes instead, so erring strict costs little.
 MIN_CITED_WORDS = 2 / 3
+# A sentence cited to a source that does not support it (or to none) is re-cited to another only if the judge
+# finds that one more likely than not to support it (its score is a probability), not merely above the
+# threshold fitted for balanced accuracy (0.33): the model was wrong about where its sentence came from,
+# and such sentences passing at 0.35-0.49 mixed two sentences' facts ("X holds the British title" from
+# "British rival and IBF champion X"). A design rule like the one above: erring strict shows the quotes.
+MIN_RECITED_SCORE = 0.5
 # A reply's "Yes," or "No," is not a claim about the articles (and not a name).
 INTERJECTION = re.compile(r"^(?:yes|no)\b[,.;:!]?\s*", re.IGNORECASE)
 
@@ -100,12 +106,13 @@ class Verifier:
 
     def _recited(self, checked: CheckedSentence, sources: dict[int, Source]) -> CheckedSentence | None:
         """The shown source that best supports the claim by itself, judged as any cited sentence is (no
-        number or name may be missing), or None. Never a pair: words gathered from two sentences
-        pass a word check without either saying the claim ("Alpha and Beta are its main partners"
-        from one sentence naming both countries and another naming its main-partner policy)."""
+        number or name may be missing) and scored at least `MIN_RECITED_SCORE`, or None. Never a pair:
+        words gathered from two sentences pass a word check without either saying the claim ("Alpha and
+        Beta are its main partners" from one sentence naming both countries and another naming its
+        main-partner policy)."""
         stated = _stated(checked.claim)
         verdicts = {n: self._judged(stated, [s.text])[0] for n, s in sources.items() if [n] != checked.cited}
-        supporting = {n: v for n, v in verdicts.items() if v.supported}
+        supporting = {n: v for n, v in verdicts.items() if v.supported and v.score >= MIN_RECITED_SCORE}
         if not supporting:
             return None
         number = max(supporting, key=lambda n: supporting[n].score)

@@ -12,9 +12,12 @@ from assistant.answer.markers import SentenceStream, split_sentences
 from assistant.judge import OfflineJudge
 from assistant.text import citation_numbers, strip_markers, tidy_punctuation
 from assistant.tokens import count_tokens
-from assistant.verify import Source, Verifier
+from assistant.verify import MIN_RECITED_SCORE, Source, Verifier
 
 EXPORTS = "And China is the destination for 90 % of Mongolia’s exports, primarily coal and copper."
+RIVAL = (
+    "The coach had come under increasing pressure to select Danish rival and world sprint champion Anna Berg in June."
+)
 
 
 def feed_in_pieces(text: str, size: int) -> list[str]:
@@ -160,3 +163,20 @@ def test_marker_removal_leaves_no_doubled_or_dangling_punctuation() -> None:
     )
     assert tidy_punctuation("It rose , to 5 % ;.") == "It rose, to 5 %."
     assert tidy_punctuation("Prices rose 5 %.") == "Prices rose 5 %."
+
+
+def test_a_sentence_is_recited_only_to_a_source_that_more_likely_than_not_supports_it(
+    verifier: Verifier, sources: dict
+) -> None:
+    """The model cites the wrong sentence for "Anna Berg holds the Danish sprint championship", which mixes
+    what the other sentence says of the rival ("Danish") and of the title ("world"). The judge scores that
+    sentence just over its threshold: enough when the model cited it, not to re-cite a sentence to it."""
+    texts = ["The new track opened in 2031.", RIVAL]
+    shown = {n: replace(sources[1], number=n, text=text) for n, text in enumerate(texts, start=1)}
+    mixed = "Anna Berg holds the Danish sprint championship"
+    as_cited = verifier.check(f"{mixed} [2].", shown)
+    assert as_cited.supported and as_cited.score is not None and as_cited.score < MIN_RECITED_SCORE
+    miscited = verifier.check(f"{mixed} [1].", shown)
+    assert (miscited.verdict, miscited.cited) == ("unsupported", [1])
+    faithful = "The coach came under increasing pressure to select world sprint champion Anna Berg in June [1]."
+    assert verifier.check(faithful, shown).cited == [2]
