@@ -28,9 +28,14 @@ POINTED_BACK = re.compile(
     re.IGNORECASE,
 )
 NAMED = re.compile(r"(?<!^)\b[A-Z]")
+# "When was that?", "Why did Putin do this?": a demonstrative with nothing after it stands for something
+# said before, whatever the question names.
+BARE_DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\W*$", re.IGNORECASE)
 
 
 def _points_back(question: str) -> bool:
+    if BARE_DEMONSTRATIVE.search(question.strip()):
+        return True
     return bool(POINTED_BACK.search(question)) and not NAMED.search(question.strip())
 
 

@@ -83,6 +83,15 @@ def test_a_follow_up_that_needs_its_history(bot: Assistant) -> None:
     assert "abstains from UN resolutions" in answer.text
 
 
+def test_a_follow_up_that_ends_on_that_is_about_the_last_turn(bot: Assistant) -> None:
+    """ "When was that?" names nothing: "that" is the meeting the last question asked about."""
+    first = "Who did Mongolia's prime minister meet when he went to China?"
+    history = [Message(role="user", content=first), Message(role="assistant", content=bot.ask(first).text)]
+    answer = bot.ask("When was that?", history)
+    assert answer.thoughts.standalone_question == f"{first} When was that?"
+    assert not answer.refused and "2023" in answer.sentences[0].text, answer.text
+
+
 def test_a_question_that_explains_its_own_pronoun_is_no_follow_up(bot: Assistant) -> None:
     """The "he" of "when he arrived" is the Putin the question names, so the last question does not
     pull its evidence towards exports: it is answered as it is when asked first."""
