@@ -28,7 +28,7 @@ POINTED_BACK = re.compile(
     re.IGNORECASE,
 )
 NAMED = re.compile(r"(?<!^)\b[A-Z]")
-# "When was that?", "Why did Putin do this?": a demonstrative with nothing after it stands for something
+# "When was that?", "Why did the mayor do this?": a demonstrative with nothing after it stands for something
 # said before, whatever the question names.
 BARE_DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\W*$", re.IGNORECASE)
 

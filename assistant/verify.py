@@ -29,8 +29,8 @@ MIN_CITED_WORDS = 2 / 3
 # A sentence cited to a source that does not support it (or to none) is re-cited to another only if the judge
 # finds that one more likely than not to support it (its score is a probability), not merely above the
 # threshold fitted for balanced accuracy (0.33): the model was wrong about where its sentence came from,
-# and such sentences passing at 0.35-0.49 mixed two sentences' facts ("X holds the British title" from
-# "British rival and IBF champion X"). A design rule like the one above: erring strict shows the quotes.
+# and such sentences passing at 0.35-0.49 mixed two sentences' facts ("X holds the national title" from
+# "national rival and world champion X"). A design rule like the one above: erring strict shows the quotes.
 MIN_RECITED_SCORE = 0.5
 # A reply's "Yes," or "No," is not a claim about the articles (and not a name).
 INTERJECTION = re.compile(r"^(?:yes|no)\b[,.;:!]?\s*", re.IGNORECASE)
