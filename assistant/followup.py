@@ -34,9 +34,8 @@ BARE_DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\W*$", re.IGNORECAS
 
 
 def _points_back(question: str) -> bool:
-    if BARE_DEMONSTRATIVE.search(question.strip()):
-        return True
-    return bool(POINTED_BACK.search(question)) and not NAMED.search(question.strip())
+    text = question.strip()
+    return bool(BARE_DEMONSTRATIVE.search(text)) or (bool(POINTED_BACK.search(text)) and not NAMED.search(text))
 
 
 def _unbound_pronoun(question: str) -> bool:

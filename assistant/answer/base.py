@@ -40,7 +40,7 @@ class Answerer(ABC):
         its passages, and so does the second half of "Where did X finish, and who won?".
         Each query keeps its own top k; a passage found twice keeps its best score."""
         queries: list[str] = []
-        for question in questions:
+        for question in dict.fromkeys(questions):  # for most questions the two forms are one string
             parts = [question[start:end] for start, end in sentence_spans(question)]
             queries += [question, *(parts if len(parts) > 1 else []), *analyse(question).parts]
         queries = list(dict.fromkeys(queries))
