@@ -44,10 +44,20 @@ _KIND_CUES: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ),
     (
         AnswerKind.DATE,
-        re.compile(r"\bwhen\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b", re.IGNORECASE),
+        re.compile(
+            r"\bwhen\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:years?|dates?|days?|months?)\b", re.IGNORECASE
+        ),
     ),
     (AnswerKind.PERSON, re.compile(r"\bwho(?:m|se)?\b", re.IGNORECASE)),
-    (AnswerKind.PLACE, re.compile(r"\bwhere\b|\bwhich (?:city|country|town|region|venue|place)\b", re.IGNORECASE)),
+    (
+        AnswerKind.PLACE,
+        # "Which countries...", "In what city...": one place or several, asked with "which" or "what".
+        re.compile(
+            r"\bwhere\b|\b(?:which|what) (?:cit(?:y|ies)|countr(?:y|ies)|towns?|villages?|regions?|provinces?|"
+            r"venues?|places?)\b",
+            re.IGNORECASE,
+        ),
+    ),
     (AnswerKind.REASON, re.compile(r"\bwhy\b|\bwhat (?:caused|led to|prompted)\b|\bfor what reason\b", re.IGNORECASE)),
 ]
 # The kind of answer is asked for in a question's opening words ("According to the report, how many...").

@@ -84,8 +84,11 @@ def index_terms(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """The words that carry meaning: no stop words, no single letters (digits stay)."""
-    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """The words that carry meaning: no stop words, no single letters (digits stay). A hyphenated word
+    counts as its parts, as a search engine's tokenizer reads it: "third-neighbor countries" is about
+    neighbours as "third neighbors" is."""
+    parts = (part for word in words(text) for part in word.split("-"))
+    return [w for w in parts if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
 @lru_cache(maxsize=50_000)

@@ -354,3 +354,23 @@ def test_a_premise_granted_in_a_leading_clause_is_checked(tmp_path: Path) -> Non
     )
     assert answer.text.startswith("The articles do not support what the question takes for granted"), answer.text
     assert "member of the Regional Trade Court since 2001" in answer.sentences[1].text, answer.text
+
+
+def test_a_hyphenated_word_is_read_as_its_parts(tmp_path: Path) -> None:
+    """ "Partner-state countries" in the story, "partner states" in the question: a search engine's tokenizer
+    splits the compound, and so does ours, for finding the sentence and for how much of the question it covers."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_article(
+        corpus,
+        "eastland",
+        "Eastland looks beyond its two big neighbours",
+        "Eastland, a country of only two million people, counts its two big neighbours as its oldest partners.\n\n"
+        "Eastland has kept its promises to partner countries as a sign of its commitment to its foreign policy.\n\n"
+        "It has tried to win more freedom from its neighbours by developing cordial relations with "
+        "so-called partner-state countries, which include Norway, Chile and Kenya.\n\n"
+        "Eastland's partners are watched closely by the region's other states and countries.\n",
+    )
+    bot = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus, model="extractive"))
+    answer = bot.ask("What are Eastland's partner states?")
+    assert "Norway, Chile and Kenya" in answer.text, answer.text

@@ -19,6 +19,10 @@ from assistant.question import AnswerKind, analyse
         ("Since when has the mayor lived in the harbour town?", AnswerKind.DATE, "the mayor lived in the harbour town"),
         ("Why did the council close the old bridge?", AnswerKind.REASON, "the council close the old bridge"),
         ("What share of the copper goes abroad?", AnswerKind.AMOUNT, ""),
+        # Places and dates asked for with "which" or "what", one or several.
+        ("Which countries signed the treaty?", AnswerKind.PLACE, ""),
+        ("In what city did the talks open?", AnswerKind.PLACE, ""),
+        ("In which years did the river flood?", AnswerKind.DATE, ""),
     ],
 )
 def test_the_kind_asked_and_the_premise_granted(question: str, kind: AnswerKind, premise: str) -> None:
