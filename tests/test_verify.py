@@ -44,6 +44,14 @@ def test_marker_styles() -> None:
     assert split_sentences("According to [1], China buys coal.") == ["[1] China buys coal."]
     for aside in ("as stated in evidence", "as evidenced by", "according to the evidence sentence"):
         assert split_sentences(f"China buys coal, {aside} [1].") == ["China buys coal [1]."]
+    # The prompt's word for its sources is no part of the answer, however the model brings it in.
+    for said in ("The evidence shows that china buys coal [1].", "China buys coal, which is quoted in evidence [1]."):
+        assert split_sentences(said) == ["China buys coal [1]."]
+    assert split_sentences("[2] According to the sources, fuel comes from Russia.") == ["[2] Fuel comes from Russia."]
+    stream, streamed = SentenceStream(), []
+    for character in "The articles say that coal goes to China [1]. Fuel comes from Russia [2].":
+        streamed += stream.feed(character)  # "The articles say t" is no opening until "that" is whole
+    assert [*streamed, *stream.finish()] == ["Coal goes to China [1].", "Fuel comes from Russia [2]."]
     assert citation_numbers("A [3] b [1, 3][2].") == [3, 1, 2]
     assert citation_numbers("An unclosed marker [1") == []
     assert strip_markers("China buys coal [1][2].") == "China buys coal."

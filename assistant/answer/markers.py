@@ -19,8 +19,19 @@ MARKERS_AFTER_STOP = re.compile(rf"([.!?])((?:\s*{MARKER_PATTERN})+)")
 # "According to [1], X", "X, as stated in [1]." and "X, as evidenced by the evidence sentence [1]." become
 # "[1] X" and "X [1].": the prompt calls the sources evidence sentences, and a small model says so.
 INLINE_CITATION = re.compile(
-    r"(?:,\s*)?\b(?:according to|as (?:stated|reported|mentioned|noted|said|shown|evidenced|seen) (?:in|by)|per)\s+"
+    r"(?:,\s*)?\b(?:according to|(?:as|which is|which are|that is) (?:stated|reported|mentioned|noted|said|"
+    r"shown|evidenced|seen|quoted|given) (?:in|by)|per)\s+"
     rf"(?:(?:the\s+)?(?:evidence|sources?|articles?)(?:\s+sentences?)?\s+)?({MARKER_PATTERN}),?",
+    re.IGNORECASE,
+)
+# "The evidence shows that the port opened [1]." is "The port opened [1].": a sentence that opens by naming
+# the prompt's sources says no more than the sentence without that opening. Read on whole sentences only: a
+# streamed "The evidence shows t" may yet become "... shows that".
+SOURCES_OPENER = re.compile(
+    rf"^((?:{MARKER_PATTERN}\s*)*)"
+    r"(?:(?:according to|based on) the (?:evidence|sources?|articles?)(?:\s+sentences?)?,?\s+"
+    r"|the (?:evidence|sources?|articles?)(?:\s+sentences?)? (?:shows?|says?|states?|indicates?|confirms?) "
+    r"(?:that\s+)?)(\w)",
     re.IGNORECASE,
 )
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -51,7 +62,11 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str, leading: bool | None = None) -> list[str]:
     """Sentences of a model's whole text, each with its markers."""
     text = normalise(text, leading_style(text) if leading is None else leading)
-    return [text[start:end].strip() for start, end in sentence_bounds(text)]
+    return [without_sources_opener(text[start:end].strip()) for start, end in sentence_bounds(text)]
+
+
+def without_sources_opener(sentence: str) -> str:
+    return SOURCES_OPENER.sub(lambda found: found.group(1) + found.group(2).upper(), sentence)
 
 
 class SentenceStream:
@@ -69,7 +84,7 @@ class SentenceStream:
         # The last sentence may still grow; one that starts with "[" may be a marker of the one before.
         if len(bounds) < 2 or (not self._leading and self._buffer[bounds[-1][0]] == "["):
             return []
-        done = [self._buffer[start:end].strip() for start, end in bounds[:-1]]
+        done = [without_sources_opener(self._buffer[start:end].strip()) for start, end in bounds[:-1]]
         self._buffer = self._buffer[bounds[-1][0] :]
         return done
 
