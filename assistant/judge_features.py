@@ -14,7 +14,7 @@ from functools import lru_cache
 import simplemma
 
 from assistant.gazetteer import alias_index
-from assistant.text import NEGATIONS, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, stem, words
+from assistant.text import NEGATIONS, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, stem, word_parts, words
 
 # Closed-class English words (pronouns, determiners, auxiliaries, prepositions, conjunctions, connectives):
 # they carry no content to cover, and capitalised at a sentence's start they are not names.
@@ -78,7 +78,7 @@ class Reading:
 def read(text: str) -> Reading:
     """Cached: the verifier judges every sentence of an answer against the same passage sentences."""
     found = words(unicodedata.normalize("NFKC", text))
-    parts = [part for word in found for part in word.split("-") if part]
+    parts = word_parts(found)
     stems = tuple(stem(w) for w in parts if w not in FUNCTION_WORDS and not NUMBER.fullmatch(w))
     runs = name_runs(unicodedata.normalize("NFKC", text))
     keys = {name_key(w) for w in {*found, *parts}} | {a for run in runs for a in acronyms(run)}

@@ -83,12 +83,16 @@ def index_terms(text: str) -> list[str]:
     return [stem(country_word(w)) for w in content_words(text)]
 
 
+def word_parts(found: list[str]) -> list[str]:
+    """Each hyphenated word as its parts, as a search engine's tokenizer reads it: "third-neighbor
+    countries" is about neighbours as "third neighbors" is."""
+    return [part for word in found for part in word.split("-") if part]
+
+
 def content_words(text: str) -> list[str]:
-    """The words that carry meaning: no stop words, no single letters (digits stay). A hyphenated word
-    counts as its parts, as a search engine's tokenizer reads it: "third-neighbor countries" is about
-    neighbours as "third neighbors" is."""
-    parts = (part for word in words(text) for part in word.split("-"))
-    return [w for w in parts if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """The words that carry meaning, a hyphenated word as its parts: no stop words, no single letters
+    (digits stay)."""
+    return [w for w in word_parts(words(text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
 @lru_cache(maxsize=50_000)
