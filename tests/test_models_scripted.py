@@ -115,6 +115,14 @@ def test_a_reply_that_restates_the_question_is_not_shown(bot: Assistant, script:
     assert any("found no answer in the evidence" in n for n in answer.notices), answer.notices
 
 
+def test_a_reply_of_markers_alone_shows_the_quotes_and_says_why(bot: Assistant, script: Script) -> None:
+    """A small model sometimes answers "[1]": it points at the evidence; there was nothing to verify."""
+    _, answer = scripted(bot, script, "[1]")
+    assert not answer.refused and answer.model == "extractive" and "90 %" in answer.text
+    assert any("pointed at the evidence without answering in words" in n for n in answer.notices), answer.notices
+    assert not any("could be verified" in n for n in answer.notices), answer.notices
+
+
 def test_stray_markers_and_bullets(bot: Assistant, script: Script) -> None:
     _, answer = scripted(bot, script, f"- **{TRUE}**\n[2]\n\n[1]")
     assert answer.model == SCRIPTED and [s.verdict for s in answer.sentences] == ["supported"]

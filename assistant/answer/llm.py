@@ -71,6 +71,7 @@ class Draft:
     supported: int = 0
     removed: int = 0
     refusals: int = 0
+    markers_only: int = 0  # "[1]" and nothing else: the model pointed at the evidence instead of answering
 
     def add(self, sentence: AnswerSentence) -> str:
         """Keep a sentence of the answer; the increment that shows it to the reader."""
@@ -201,6 +202,8 @@ class LLMAnswerer(Answerer):
         so the quotes are shown rather than a refusal."""
         if draft.refusals and not failed:
             notices.append(f"The {self.name} model found no answer in the evidence.")
+        elif draft.markers_only and not draft.removed and not failed:
+            notices.append(f"The {self.name} model pointed at the evidence without answering in words.")
         elif not failed:
             notices.append("No sentence of the model's answer could be verified against the evidence.")
         notices.append("Showing quotes from the articles instead.")
@@ -211,6 +214,7 @@ class LLMAnswerer(Answerer):
     def _take(self, sentence: str, sources: dict[int, Source], draft: Draft) -> Iterator[str]:
         """Check one sentence; yield it if it is shown."""
         if not re.search(r"\w", strip_markers(sentence)):
+            draft.markers_only += bool(citation_numbers(sentence))
             return  # a stray marker or punctuation with nothing to check
         if REFUSAL_CUE.search(sentence) and not citation_numbers(sentence):
             log.info("%s sentence refusal: %r", self.name, sentence)
