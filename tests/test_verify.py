@@ -121,6 +121,22 @@ def test_a_model_sentence_that_reverses_who_did_what_is_removed(verifier: Verifi
     assert verifier.check("In 1980 Jones outpointed Smith in Montreal [1].", bout).supported
 
 
+def test_a_name_the_question_gave_may_stand_for_the_pronoun_the_sentence_opens_with(
+    verifier: Verifier, sources: dict
+) -> None:
+    """ "She will be sentenced on 4 March." answers "When will Ana Ruiz be sentenced?", written with the name.
+    Not when the question never named her, and not for a pronoun that points at a name of its own sentence:
+    "its" in "With transit fees at stake, Alpha kept its neutrality" is Alpha's, whatever was asked."""
+    court = {1: replace(sources[1], text="She will be sentenced on 4 March.")}
+    named = "Ana Ruiz will be sentenced on 4 March [1]."
+    assert verifier.check(named, court, "When will Ana Ruiz be sentenced?").supported
+    assert "ruiz" in verifier.check(named, court, "When will the trial end?").invented
+    assert verifier.check(named, court).verdict == "unsupported"
+    fees = {1: replace(sources[1], text="With transit fees at stake, Alpha has kept its neutrality.")}
+    swapped = verifier.check("Beta has transit fees at stake [1].", fees, "What does Beta have at stake?")
+    assert swapped.verdict == "unsupported" and "beta" in swapped.invented
+
+
 def test_missing_or_unknown_citations(verifier: Verifier, sources: dict) -> None:
     assert verifier.check("Japan buys 40 % of Mongolia's exports.", sources).verdict == "uncited"
     checked = verifier.check("Japan buys 40 % of Mongolia's exports [7].", sources)

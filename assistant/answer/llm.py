@@ -224,7 +224,7 @@ class LLMAnswerer(Answerer):
             log.info("%s sentence restates the question: %r", self.name, sentence)
             draft.refusals += 1
             return
-        checked = self._settled(self._verifier.check(sentence, sources), sources)
+        checked = self._settled(self._verifier.check(sentence, sources, draft.question), sources)
         log.info("%s sentence %s: %r (%s)", self.name, checked.verdict, sentence, "; ".join(checked.reasons[:2]))
         if checked.supported:
             draft.supported += 1
