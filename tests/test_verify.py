@@ -42,7 +42,7 @@ def test_marker_styles() -> None:
     leading = split_sentences("[2] China buys coal. [1] Russia sells fuel.")
     assert leading == ["[2] China buys coal.", "[1] Russia sells fuel."]
     assert split_sentences("According to [1], China buys coal.") == ["[1] China buys coal."]
-    for aside in ("as stated in evidence", "as evidenced by", "according to the evidence sentence"):
+    for aside in ("as stated in evidence", "as evidenced by", "according to the evidence sentence", "citing evidence"):
         assert split_sentences(f"China buys coal, {aside} [1].") == ["China buys coal [1]."]
     # The prompt's word for its sources is no part of the answer, however the model brings it in.
     for said in ("The evidence shows that china buys coal [1].", "China buys coal, which is quoted in evidence [1]."):

@@ -16,11 +16,12 @@ from assistant.text import MARKER_PATTERN
 
 # Markers after the stop move before it, so that sentence splitting keeps them with their sentence.
 MARKERS_AFTER_STOP = re.compile(rf"([.!?])((?:\s*{MARKER_PATTERN})+)")
-# "According to [1], X", "X, as stated in [1]." and "X, as evidenced by the evidence sentence [1]." become
-# "[1] X" and "X [1].": the prompt calls the sources evidence sentences, and a small model says so.
+# "According to [1], X", "X, as stated in [1].", "X, citing evidence [1]." and "X, as evidenced by the evidence
+# sentence [1]." become "[1] X" and "X [1].": the prompt calls the sources evidence sentences, and a small model
+# says so.
 INLINE_CITATION = re.compile(
     r"(?:,\s*)?\b(?:according to|(?:as|which is|which are|that is) (?:stated|reported|mentioned|noted|said|"
-    r"shown|evidenced|seen|quoted|given) (?:in|by)|per)\s+"
+    r"shown|evidenced|seen|quoted|given) (?:in|by)|per|citing)\s+"
     rf"(?:(?:the\s+)?(?:evidence|sources?|articles?)(?:\s+sentences?)?\s+)?({MARKER_PATTERN}),?",
     re.IGNORECASE,
 )
