@@ -5,7 +5,8 @@ occurs in the cited sentences, and the offline judge (`assistant/judge.py`: word
 negation, certainty) finds them supporting it. The numbers-and-names rule is a hard gate on top of
 the judge's weighted score: an invented figure or name must never pass. Because the model cites
 single sentences, a name must stand in the very sentence cited, which catches most swapped roles
-("Russia has transit fees at stake" against "With transit fees at stake, Mongolia ...").
+("Russia has transit fees at stake" against "With transit fees at stake, Mongolia ..."); only a name the
+question gave may stand for a pronoun the cited sentence opens with ("She will be sentenced ...").
 A model's sentence must also take two thirds of its content words from what it cites: one that is
 mostly its own words restates, it does not quote. A sentence its citations do not support is cited
 instead to the one shown source that supports it alone, when there is one: the check is the same,
@@ -42,6 +43,9 @@ INTERJECTION = re.compile(r"^(?:yes|no)\b[,.;:!]?\s*", re.IGNORECASE)
 # lacks come from the question.
 PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
 POINTS_BACK_WITHIN = 8  # words: "But, having lost nine of their last ten matches, ..."
+# In a lower-cased text no name can be seen before the pronoun ("alpha kept its word"): it must come first
+# or second ("she will be sentenced ...", "in his first defence ...").
+POINTS_BACK_WITHIN_LOWER_CASE = 2
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,8 @@ def _points_back(sentence: str) -> bool:
     if pronoun is None:
         return False
     before = sentence[: pronoun.start()].split()
+    if not any(c.isupper() for c in sentence):
+        return len(before) < POINTS_BACK_WITHIN_LOWER_CASE
     return len(before) < POINTS_BACK_WITHIN and not any(word[:1].isupper() for word in before[1:])
 
 

@@ -135,6 +135,11 @@ def test_a_name_the_question_gave_may_stand_for_the_pronoun_the_sentence_opens_w
     fees = {1: replace(sources[1], text="With transit fees at stake, Alpha has kept its neutrality.")}
     swapped = verifier.check("Beta has transit fees at stake [1].", fees, "What does Beta have at stake?")
     assert swapped.verdict == "unsupported" and "beta" in swapped.invented
+    # Lower-cased text shows no names: only a pronoun that opens the sentence points back.
+    lower = {1: replace(sources[1], text="she will be sentenced on 4 march .")}
+    assert verifier.check(named, lower, "When will Ana Ruiz be sentenced?").supported
+    kept = {1: replace(sources[1], text="alpha kept its neutrality .")}
+    assert verifier.check("Beta kept its neutrality [1].", kept, "What did Beta keep?").verdict == "unsupported"
 
 
 def test_missing_or_unknown_citations(verifier: Verifier, sources: dict) -> None:
