@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from assistant.text import keywords, numbers, stem, words
+from assistant.text import THIRD_PERSON_PRONOUN, keywords, numbers, stem, words
 
 
 class AnswerKind(StrEnum):
@@ -198,12 +198,9 @@ def amount_unit(question: str) -> str | None:
     return next((unit for unit, cue in _UNIT_CUES if cue.search(question)), None)
 
 
-_BACK_REFERENCE = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
-
-
 def refers_back(part: str) -> bool:
     """Does a later part of a question point back to someone or something named before ("is he from")?"""
-    return bool(_BACK_REFERENCE.search(part))
+    return bool(THIRD_PERSON_PRONOUN.search(part))
 
 
 _WH_QUESTION = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)

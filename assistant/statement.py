@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.question import AnswerKind, amount_unit, counted_thing
-from assistant.text import NUMBER_WORDS, stem, words
+from assistant.text import NUMBER_WORDS, shows_no_names, stem, words
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -101,7 +101,7 @@ def states_kind(kind: AnswerKind, sentence: str, question: str = "") -> bool:
         return bool(_DATE.search(sentence))
     if kind is AnswerKind.REASON:
         return bool(_REASON.search(sentence))
-    if not any(c.isupper() for c in sentence):
+    if shows_no_names(sentence):
         return True  # lower-cased text: names cannot be told from other words, so do not judge
     if kind is AnswerKind.PERSON:
         return bool(_CAPITALISED.search(sentence)) or bool(_PERSON_WORDS.search(sentence))

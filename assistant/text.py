@@ -29,6 +29,9 @@ MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 SINGLE_MARKER = re.compile(r"\[(\d+)\]")
 # scikit-learn's general English list (318 function words): pronouns and auxiliaries say nothing of a topic.
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "being", "having", "doing"}
+# A third-person pronoun: what points back at someone or something named before ("is he from", "She will be
+# sentenced ...").
+THIRD_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
 NEGATIONS = frozenset({"not", "no", "never", "none", "nor", "neither", "without", "nobody", "nothing", "cannot"})
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -115,6 +118,12 @@ def numbers(text: str) -> set[str]:
 
 def has_negation(text: str) -> bool:
     return any(w in NEGATIONS for w in words(text))
+
+
+def shows_no_names(text: str) -> bool:
+    """Is the text lower-cased throughout (as some data sets are), so that no name can be told from other
+    words by its capital?"""
+    return not any(c.isupper() for c in text)
 
 
 def citation_numbers(sentence: str) -> list[int]:

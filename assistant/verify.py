@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from assistant.judge import Evidence, JudgeVerdict, OfflineJudge, names
 from assistant.judge_features import name_key
 from assistant.schema import ArticleMeta, Verdict
-from assistant.text import citation_numbers, strip_markers
+from assistant.text import THIRD_PERSON_PRONOUN, citation_numbers, shows_no_names, strip_markers
 
 # A word-and-meaning judge cannot vouch for a model's sentence that is mostly in its own words, however
 # close it reads: "the new harbour is supposed to be ready by 2040" can pass it against "the factory
@@ -41,7 +41,6 @@ INTERJECTION = re.compile(r"^(?:yes|no)\b[,.;:!]?\s*", re.IGNORECASE)
 # back with a pronoun (before it names anyone: in "With fees at stake, Alpha kept its word", "its" is Alpha's and
 # no name of the question's may take its place). English grammar, not fitted: only then may a name the sentence
 # lacks come from the question.
-PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
 POINTS_BACK_WITHIN = 8  # words: "But, having lost nine of their last ten matches, ..."
 # In a lower-cased text no name can be seen before the pronoun ("alpha kept its word"): it must come first
 # or second ("she will be sentenced ...", "in his first defence ...").
@@ -81,7 +80,7 @@ class Verifier:
         one that is not there) but another shown source does on its own, it is cited to that source
         instead. A small model often writes the right fact with the wrong number: the fact is
         checked all the same, only its marker is corrected. `asked` is the question answered: the
-        names in it may stand for a cited sentence's pronoun (`PRONOUN`)."""
+        names in it may stand for a pronoun the cited sentence opens with (`_points_back`)."""
         checked = self._as_cited(sentence, sources, asked)
         if checked.supported or not checked.claim or checked.claim.endswith("?"):
             return checked
@@ -147,11 +146,11 @@ def _referent(missing: list[str], passages: list[str], asked: str) -> str:
 
 def _points_back(sentence: str) -> bool:
     """Does the sentence open with a pronoun, before any name of its own?"""
-    pronoun = PRONOUN.search(sentence)
+    pronoun = THIRD_PERSON_PRONOUN.search(sentence)
     if pronoun is None:
         return False
     before = sentence[: pronoun.start()].split()
-    if not any(c.isupper() for c in sentence):
+    if shows_no_names(sentence):
         return len(before) < POINTS_BACK_WITHIN_LOWER_CASE
     return len(before) < POINTS_BACK_WITHIN and not any(word[:1].isupper() for word in before[1:])
 
