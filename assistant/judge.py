@@ -198,15 +198,16 @@ class OfflineJudge:
             wanted = [(strip_markers(c), self.focused(c, p)) for c, p in pairs if p]
             self._cross_encode(list(dict.fromkeys(w for w in wanted if w not in self._entailment)))
 
-    def focused(self, claim: str, passages: list[str]) -> str:
-        """The passage sentences the cross-encoder reads for this claim (see `judge_encoder.focus`)."""
+    def focused(self, claim: str, passages: list[str], keep: int = 1) -> str:
+        """The passage sentences the cross-encoder (or a model) reads for this claim: the `keep` closest and
+        the one sharing most of its words (see `judge_encoder.focus`)."""
         claim = strip_markers(claim)
         sentences = self._sentences(passages)
         vectors = self._embed([claim, *sentences])
         sims = vectors[1:] @ vectors[0]
         wanted = set(read(claim).stems)
         overlaps = [len(wanted & set(read(s).stems)) for s in sentences]
-        return focus(sentences, sims, max(range(len(sentences)), key=lambda i: (overlaps[i], sims[i])))
+        return focus(sentences, sims, max(range(len(sentences)), key=lambda i: (overlaps[i], sims[i])), keep)
 
     def _cross_encode(self, pairs: list[tuple[str, str]]) -> None:
         if len(self._entailment) > 100_000:

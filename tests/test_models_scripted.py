@@ -15,7 +15,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 
-from assistant import Answer, Assistant, Evidence, Settings
+from assistant import Answer, Assistant, Evidence, Settings, load_band, offline_judge
 from assistant.answer.registry import create_answerer, register_chat_model, unregister
 
 QUESTION = "What share of Mongolia's exports go to China?"
@@ -171,3 +171,26 @@ def test_a_disagreement_gets_the_side_the_model_left_out_quoted(bot: Assistant, 
     assert answer.text.startswith("The articles are not consistent on this point.")
     assert [s.verdict for s in answer.sentences] == ["note", "supported", "quoted"], answer.text
     assert "since 2019" in answer.sentences[2].text
+
+
+@pytest.mark.parametrize(("reply", "shown"), [("Yes", True), ("No", False)])
+def test_the_models_check_decides_a_sentence_the_offline_judge_is_unsure_of(
+    bot: Assistant, script: Script, reply: str, shown: bool
+) -> None:
+    """A paraphrase the offline judge scores in its unsure band (`assistant/data/model_check.json`) is put
+    to the model as a one-word check; its yes or no, not the offline verdict, decides."""
+    sentence = "China buys 90 % of what Mongolia exports [1]."
+    evidence = "And China is the destination for 90 % of Mongolia’s exports, primarily coal and copper."
+    score = offline_judge().judge(sentence, [evidence]).score
+    assert load_band("verifier").unsure(score)  # else the model is not asked
+    script.enqueue(sentence, reply)
+    answerer = create_answerer(SCRIPTED, bot.settings, bot.retriever)
+    *_, answer = list(answerer.answer_stream(QUESTION, [], answerer.prepare(QUESTION, [])))
+    assert isinstance(answer, Answer)
+    asked = str(script.history[-1][-1].content)  # the last prompt: the check
+    assert "Statement: China buys 90 % of what Mongolia exports." in asked and evidence in asked
+    if shown:
+        assert answer.model == SCRIPTED and answer.text == sentence
+        assert [s.verdict for s in answer.sentences] == ["supported"]
+    else:
+        assert answer.model == "extractive" and "China buys" not in answer.text

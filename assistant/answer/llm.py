@@ -39,6 +39,7 @@ from assistant.cite import CitationBook
 from assistant.errors import AssistantError
 from assistant.followup import is_follow_up, standalone_question
 from assistant.judge import OfflineJudge
+from assistant.model_check import ModelCheck, load_band
 from assistant.models import chat_model
 from assistant.prompts import prompt_text
 from assistant.question import answers_nothing
@@ -55,8 +56,6 @@ REFUSAL_CUE = re.compile(
     r"|\bno information\b|\bnot (?:covered|mentioned)\b",
     re.IGNORECASE,
 )
-# Judge scores between these are "unsure": the model's yes/no check decides (when time allows).
-UNSURE_BELOW, UNSURE_ABOVE = 0.25, 0.9
 
 
 @dataclass
@@ -94,7 +93,7 @@ class LLMAnswerer(Answerer):
             [("system", prompt_text("answer_system")), ("human", prompt_text("answer_user"))]
         )
         self._rewrite_prompt = PromptTemplate.from_template(prompt_text("rewrite"))
-        self._check_prompt = PromptTemplate.from_template(prompt_text("check"))
+        self._band = load_band("verifier")
 
     @property
     def model(self) -> BaseChatModel:
@@ -239,19 +238,18 @@ class LLMAnswerer(Answerer):
 
     def _settled(self, checked: CheckedSentence, sources: dict[int, Source]) -> CheckedSentence:
         """Where the offline judge is unsure (and no number or name was invented), the model's own
-        yes/no reading of the evidence decides: it catches swapped roles the word checks miss."""
-        unsure = checked.score is not None and UNSURE_BELOW <= checked.score <= UNSURE_ABOVE
-        if not unsure or checked.invented or not self.settings.llm_check_unsure:
+        yes/no reading of the evidence decides (`assistant/model_check.py`): it catches swapped roles
+        the word checks miss."""
+        if not self._band.unsure(checked.score) or checked.invented or not self.settings.llm_check_unsure:
             return checked
         evidence = " ".join(sources[n].text for n in checked.cited if n in sources)
-        chain = self._check_prompt | self.model.bind(stop=["\n", ".", ","])  # one word is all it needs
         try:
-            reply = str(chain.invoke({"evidence": " ".join(evidence.split()), "claim": checked.claim}).content)
+            reply = ModelCheck(self.model).reply(checked.claim, evidence)
         except Exception as error:  # no check in time: keep the offline judge's verdict
             log.warning("the %s model's check failed: %s", self.name, error)
             return checked
-        verdict: Verdict = "supported" if reply.strip().lower().startswith("yes") else "unsupported"
-        reason = f"the {self.name} model's check said {reply.strip()[:8]!r}"
+        verdict: Verdict = "supported" if ModelCheck.says_yes(reply) else "unsupported"
+        reason = f"the {self.name} model's check said {reply[:8]!r}"
         return CheckedSentence(checked.claim, checked.cited, verdict, [reason, *checked.reasons], checked.score)
 
     def _stream(self, messages: list[BaseMessage]) -> Iterator[str]:
