@@ -147,7 +147,8 @@ def eval_command(
         str,
         typer.Option(
             help="Who grades faithfulness: auto (a judge that did not filter the model's sentences), "
-            "offline, llm (local) or llm:<model>."
+            "offline, llm (local), llm:<model>, or offline+llm[:<model>] (the offline judge, the model settling "
+            "what it is unsure of)."
         ),
     ] = "auto",
     corpus: Annotated[Path | None, typer.Option(help="Folder of articles; default: the bundled corpus.")] = None,

@@ -2,11 +2,14 @@
 
     python -m evals.judge_accuracy                          # the offline judge, every set and part
     python -m evals.judge_accuracy --judge llm --limit 10   # and the local model, 10 + 10 pairs per part
+    python -m evals.judge_accuracy --judge offline+llm      # the offline judge, the local model settling its unsure
 
 The offline judge is measured on every set of `evals/judge_sets.py` (the project's claims, the
 news-dev claims, WiCE-dev), tuning and held-out parts alike, with its cost per claim once the
 sentences are embedded. An LLM judge needs seconds per claim, so `--limit N` takes the first N
-supported and the first N unsupported pairs of each part (file order), on every set. The figures
+supported and the first N unsupported pairs of each part (file order), on every set. The settled
+judge asks the model only about the pairs in its band, so it is measured on every pair; `--replies`
+keeps the model's replies in a file (`evals/model_replies.py`) that a rerun reads. The figures
 go to `evals/results/judges/<judge>.json` with the date and a fingerprint of the judging code;
 every eval report reads them from there.
 """
@@ -15,16 +18,20 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from sklearn.metrics import balanced_accuracy_score
 
 from assistant import Settings
 from assistant.embeddings import load_embeddings
 from assistant.judge import JudgeVerdict, OfflineJudge
+from assistant.model_check import SettledJudge, load_band
 from assistant.models import chat_model
 from evals.judge_sets import Case, Part, SavedVectors, labelled_sets
 from evals.judges import SetAccuracy, judge_name, measure, save_measured
 from evals.llm_judge import LLMJudge
+from evals.model_replies import KeptReplies
+from evals.tune_model_check import DEFAULT_REPLIES
 
 
 def balanced(labels: list[bool], verdicts: list[bool]) -> float:
@@ -42,6 +49,33 @@ def offline_report(judge: OfflineJudge) -> list[SetAccuracy]:
             figure = getattr(result, part)
             print(f"{labelled.name:9s} {part:8s} {figure.pairs:5d} pairs offline judge {figure.balanced_accuracy:.3f}")
         print(f"{labelled.name:9s} {ms:.1f} ms/claim (embedding included when not cached)")
+        measured.append(result)
+    return measured
+
+
+def settled_report(name: str, offline: OfflineJudge, replies: Path) -> list[SetAccuracy]:
+    """The settled judge on every pair, beside the offline judge alone, with the share of pairs put to the
+    model and the model's seconds per claim asked (replies kept from an earlier run cost nothing)."""
+    backend = name.partition(":")[2]
+    check = KeptReplies(chat_model(backend, Settings()), backend, replies)
+    settled = SettledJudge(offline, check, load_band("judge"), name=f"llm:{backend}")
+    measured = []
+    for labelled in labelled_sets():
+        offline.prefetch([(c.claim, list(c.passages)) for cases in labelled.parts.values() for c in cases])
+        started, asked = time.perf_counter(), 0
+        for cases in labelled.parts.values():
+            asked += sum(settled.band.unsure(offline.judge(c.claim, list(c.passages)).score) for c in cases)
+        result = measure(settled, labelled)
+        seconds = time.perf_counter() - started
+        alone = measure(offline, labelled)
+        for part in ("tune", "heldout"):
+            mine, theirs = getattr(result, part), getattr(alone, part)
+            print(
+                f"{labelled.name:9s} {part:8s} {mine.pairs:5d} pairs {name} {mine.balanced_accuracy:.3f}, "
+                f"offline judge {theirs.balanced_accuracy:.3f}"
+            )
+        pairs = sum(map(len, labelled.parts.values()))
+        print(f"{labelled.name:9s} {asked} of {pairs} pairs in the band; {seconds / pairs:.2f} s per claim this run")
         measured.append(result)
     return measured
 
@@ -68,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judge", default="offline", help="offline, llm (the local model) or llm:<model>")
     parser.add_argument("--limit", type=int, default=0, help="supported and unsupported pairs per part (0: all)")
+    parser.add_argument("--replies", type=Path, default=DEFAULT_REPLIES, help="the settled judge's kept model replies")
     args = parser.parse_args(argv)
 
     embeddings = load_embeddings()
@@ -76,6 +111,9 @@ def main(argv: list[str] | None = None) -> None:
         print("saved", save_measured("offline", offline_report(offline)))
         return
     name = judge_name(args.judge)
+    if name.startswith("offline+"):
+        print("saved", save_measured(name, settled_report(name, offline, args.replies), f" --judge {args.judge}"))
+        return
     llm = VerifyStep(LLMJudge(chat_model(name.partition(":")[2], Settings()), name))
     measured = []
     for labelled in labelled_sets():

@@ -24,11 +24,15 @@ from sklearn.metrics import balanced_accuracy_score
 
 from assistant import (
     BACKENDS,
+    ModelCheck,
     OfflineJudge,
     Settings,
+    SettledJudge,
     chat_model,
     filtered_by_offline_judge,
+    load_band,
     local_model_installed,
+    model_check_files,
     offline_judge,
     offline_judge_files,
 )
@@ -37,8 +41,9 @@ from evals.dataset import CLAIMS_PATH
 from evals.judge_sets import NEWS_DEV_CLAIMS, Case, LabelledSet, Part, claims_set
 from evals.llm_judge import PROMPTS, LLMJudge
 from evals.metrics import Judge
+from evals.model_replies import KeptReplies
 
-JUDGES = ("auto", "offline", "llm", "llm:<model>")
+JUDGES = ("auto", "offline", "llm", "llm:<model>", "offline+llm", "offline+llm:<model>")
 MEASURED = Path(__file__).parent / "results" / "judges"
 SET_NAMES = ("claims", "news-dev", "wice-dev")
 MEASURE_COMMAND = "python -m evals.judge_accuracy"
@@ -46,6 +51,10 @@ CIRCULAR = (
     "circular: these sentences were already filtered by this judge, which removed the ones it found "
     "unsupported, so its faithfulness figure is near 100 % by construction (install the local model, "
     "or pass --judge llm:<model>, for an independent grade)"
+)
+SAME_CHECKS = (
+    "partly circular: these sentences were filtered by the offline judge, which is part of this judge, and "
+    "the unsure ones settled by a model's one-word check as here; pass --judge llm for an independent grade"
 )
 SELF_GRADED = (
     "the answering model grades its own sentences: a different check from the offline judge that "
@@ -105,13 +114,15 @@ class MeasuredJudge(BaseModel):
 
 
 def judge_name(requested: str) -> str:
-    """'llm' is the local model; anything else must be offline or llm:<a backend>."""
-    if requested == "llm":
-        return "llm:local"
-    if requested == "offline" or (requested.startswith("llm:") and requested[4:] in BACKENDS):
+    """'llm' is the local model, 'offline+llm' the offline judge with the local model settling what it is
+    unsure of (`assistant/model_check.py`); else offline, llm:<a backend> or offline+llm:<a backend>."""
+    if requested in ("llm", "offline+llm"):
+        return f"{requested}:local"
+    base, _, backend = requested.partition(":")
+    if requested == "offline" or (base in ("llm", "offline+llm") and backend in BACKENDS):
         return requested
-    if requested.startswith("llm:"):
-        raise ValueError(f"Unknown judge model {requested[4:]!r}. Choose one of: {', '.join(BACKENDS)}.")
+    if base in ("llm", "offline+llm") and backend:
+        raise ValueError(f"Unknown judge model {backend!r}. Choose one of: {', '.join(BACKENDS)}.")
     raise ValueError(f"Unknown judge {requested!r}. Choose one of: {', '.join(JUDGES)}.")
 
 
@@ -124,25 +135,37 @@ def grading(requested: str, model: str) -> Grading:
         name = judge_name(requested)
     if filtered_by == name:
         return Grading(judge=name, filtered_by=filtered_by, warning=CIRCULAR)
+    if filtered_by and name.startswith("offline+"):
+        return Grading(judge=name, filtered_by=filtered_by, warning=SAME_CHECKS)
     if name == f"llm:{resolve(model)}":
         return Grading(judge=name, filtered_by=filtered_by, warning=SELF_GRADED)
     return Grading(judge=name, filtered_by=filtered_by)
 
 
-def make_judge(name: str, settings: Settings) -> Judge:
-    """A judge by its full name (`offline` or `llm:<backend>`, as `judge_name` returns)."""
+def make_judge(name: str, settings: Settings, replies: Path | None = None) -> Judge:
+    """A judge by its full name (`offline`, `llm:<backend>` or `offline+llm:<backend>`, as `judge_name`
+    returns); `replies` keeps a settled judge's model checks in a file (`evals/model_replies.py`)."""
     if name == "offline":
         return offline_judge(settings.embedding_model_path, settings.embedding_batch_size)
-    backend = judge_name(name).partition(":")[2]
-    return LLMJudge(chat_model(backend, settings), name=name, retries=settings.llm_retries)
+    kind, _, backend = judge_name(name).partition(":")
+    model = chat_model(backend, settings)
+    if kind == "offline+llm":
+        check = KeptReplies(model, backend, replies) if replies else ModelCheck(model)
+        offline = offline_judge(settings.embedding_model_path, settings.embedding_batch_size)
+        return SettledJudge(offline, check, load_band("judge"), name=f"llm:{backend}")
+    return LLMJudge(model, name=name, retries=settings.llm_retries)
 
 
 def fingerprint(judge: str) -> str:
-    """A hash of what decides the judge's verdicts: its code and weights (offline) or its code and prompts."""
-    if judge == "offline":
-        files = offline_judge_files()
-    else:
-        files = [Path(__file__).with_name("llm_judge.py"), *sorted(PROMPTS.glob("judge_*.txt"))]
+    """A hash of what decides the judge's verdicts: its code and weights (offline), its code and prompts
+    (an LLM judge), or both halves and the band between them (a settled judge)."""
+    files = []
+    if judge.startswith("offline"):
+        files += offline_judge_files()
+    if judge.startswith("offline+"):
+        files += model_check_files()
+    if judge.startswith("llm"):
+        files += [Path(__file__).with_name("llm_judge.py"), *sorted(PROMPTS.glob("judge_*.txt"))]
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.read_bytes())
