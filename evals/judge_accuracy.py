@@ -54,8 +54,8 @@ def offline_report(judge: OfflineJudge) -> list[SetAccuracy]:
 
 
 def settled_report(name: str, offline: OfflineJudge, replies: Path) -> list[SetAccuracy]:
-    """The settled judge on every pair, beside the offline judge alone, with the share of pairs put to the
-    model and the model's seconds per claim asked (replies kept from an earlier run cost nothing)."""
+    """The settled judge on every pair, beside the offline judge alone, with how many pairs fall in its band
+    and the seconds per claim of this run (replies kept from an earlier run cost nothing)."""
     backend = name.partition(":")[2]
     check = KeptReplies(chat_model(backend, Settings()), backend, replies)
     settled = SettledJudge(offline, check, load_band("judge"), name=f"llm:{backend}")
@@ -100,7 +100,8 @@ def limited(cases: list[Case], limit: int) -> list[Case]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--judge", default="offline", help="offline, llm (the local model) or llm:<model>")
+    judges = "offline, llm (the local model), llm:<model> or offline+llm[:<model>]"
+    parser.add_argument("--judge", default="offline", help=judges)
     parser.add_argument("--limit", type=int, default=0, help="supported and unsupported pairs per part (0: all)")
     parser.add_argument("--replies", type=Path, default=DEFAULT_REPLIES, help="the settled judge's kept model replies")
     args = parser.parse_args(argv)

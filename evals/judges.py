@@ -41,7 +41,6 @@ from evals.dataset import CLAIMS_PATH
 from evals.judge_sets import NEWS_DEV_CLAIMS, Case, LabelledSet, Part, claims_set
 from evals.llm_judge import PROMPTS, LLMJudge
 from evals.metrics import Judge
-from evals.model_replies import KeptReplies
 
 JUDGES = ("auto", "offline", "llm", "llm:<model>", "offline+llm", "offline+llm:<model>")
 MEASURED = Path(__file__).parent / "results" / "judges"
@@ -142,17 +141,15 @@ def grading(requested: str, model: str) -> Grading:
     return Grading(judge=name, filtered_by=filtered_by)
 
 
-def make_judge(name: str, settings: Settings, replies: Path | None = None) -> Judge:
-    """A judge by its full name (`offline`, `llm:<backend>` or `offline+llm:<backend>`, as `judge_name`
-    returns); `replies` keeps a settled judge's model checks in a file (`evals/model_replies.py`)."""
+def make_judge(name: str, settings: Settings) -> Judge:
+    """A judge by its full name (`offline`, `llm:<backend>` or `offline+llm:<backend>`, as `judge_name` returns)."""
     if name == "offline":
         return offline_judge(settings.embedding_model_path, settings.embedding_batch_size)
     kind, _, backend = judge_name(name).partition(":")
     model = chat_model(backend, settings)
     if kind == "offline+llm":
-        check = KeptReplies(model, backend, replies) if replies else ModelCheck(model)
         offline = offline_judge(settings.embedding_model_path, settings.embedding_batch_size)
-        return SettledJudge(offline, check, load_band("judge"), name=f"llm:{backend}")
+        return SettledJudge(offline, ModelCheck(model), load_band("judge"), name=f"llm:{backend}")
     return LLMJudge(model, name=name, retries=settings.llm_retries)
 
 

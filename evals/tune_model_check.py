@@ -72,6 +72,8 @@ def judged_pairs(settled: SettledJudge) -> tuple[dict[str, list[Judged]], list[s
 
 
 def accuracy(rows: list[Judged], low: float, high: float) -> float:
+    """Balanced accuracy with the model deciding the pairs it was asked about within [low, high] and the
+    offline judge the rest; an empty band (low > high) is the offline judge alone."""
     says = [r.model_says if r.model_says is not None and low <= r.score <= high else r.offline for r in rows]
     return float(balanced_accuracy_score([r.supported for r in rows], says))
 
