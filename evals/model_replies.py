@@ -1,8 +1,10 @@
 """The model's one-word checks on labelled pairs, kept in a file so that measuring and fitting again cost nothing.
 
-A check is asked at temperature 0, so the same model, prompt, claim and evidence give the same reply; the
-key is a hash of all four. Used by `evals.tune_model_check` and `evals.judge_accuracy --judge offline+llm`
-(`--replies FILE`), where a thousand checks take a quarter of an hour on two cores.
+A check is asked at temperature 0, so the same model, prompt, claim and evidence give the same reply as a
+rule (a near tie can flip between runs of the server); the key is a hash of the model's name, the prompt,
+the claim and the evidence, so delete the file after installing another model under the same name. Used
+by `evals.tune_model_check` and `evals.judge_accuracy --judge offline+llm` (`--replies FILE`), where a
+thousand checks take a quarter of an hour on two cores.
 """
 
 from __future__ import annotations
