@@ -85,20 +85,21 @@ class SettledJudge:
         self.name = name
 
     def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
-        verdict = self.offline.judge(claim, passages)
-        reply = self.second_opinion(claim, passages, verdict)
+        verdict, reply = self.settle(claim, passages)
         if reply is None:
             return verdict
         supported = ModelCheck.says_yes(reply)
         reason = f"the offline judge was unsure ({verdict.score:.2f}); {self.name} said {reply[:8]!r}"
         return JudgeVerdict(supported=supported, score=float(supported), reasons=[reason, *verdict.reasons])
 
-    def second_opinion(self, claim: str, passages: list[str], verdict: JudgeVerdict) -> str | None:
-        """The model's reply where the offline verdict is unsure and names nothing the passages lack; else None."""
+    def settle(self, claim: str, passages: list[str]) -> tuple[JudgeVerdict, str | None]:
+        """The offline verdict, and the model's reply where that verdict is unsure and the claim names nothing
+        the passages lack (else None): the claim is measured once for both."""
         claim, passages = strip_markers(claim), [p for p in passages if p.strip()]
-        if not claim or not passages or not self.band.unsure(verdict.score):
-            return None
+        if not claim or not passages:
+            return self.offline.judge(claim, passages), None
         evidence = self.offline.evidence(claim, passages)
-        if evidence.missing_numbers or evidence.missing_names:
-            return None
-        return self.check.reply(claim, self.offline.focused(claim, passages, keep=MODEL_READS))
+        verdict = self.offline.verdict(evidence)
+        if not self.band.unsure(verdict.score) or evidence.missing_numbers or evidence.missing_names:
+            return verdict, None
+        return verdict, self.check.reply(claim, self.offline.focused(claim, passages, keep=MODEL_READS))

@@ -25,10 +25,10 @@ from sklearn.metrics import balanced_accuracy_score
 from assistant import Settings
 from assistant.embeddings import load_embeddings
 from assistant.judge import JudgeVerdict, OfflineJudge
-from assistant.model_check import SettledJudge, load_band
+from assistant.model_check import ModelCheck, SettledJudge, load_band
 from assistant.models import chat_model
 from evals.judge_sets import Case, Part, SavedVectors, labelled_sets
-from evals.judges import SetAccuracy, judge_name, measure, save_measured
+from evals.judges import PartAccuracy, SetAccuracy, judge_name, measure, save_measured
 from evals.llm_judge import LLMJudge
 from evals.model_replies import KeptReplies
 from evals.tune_model_check import DEFAULT_REPLIES
@@ -54,29 +54,32 @@ def offline_report(judge: OfflineJudge) -> list[SetAccuracy]:
 
 
 def settled_report(name: str, offline: OfflineJudge, replies: Path) -> list[SetAccuracy]:
-    """The settled judge on every pair, beside the offline judge alone, with how many pairs fall in its band
-    and the seconds per claim of this run (replies kept from an earlier run cost nothing)."""
+    """The settled judge on every pair, beside the offline judge alone (one reading of each pair serves
+    both), with how many pairs were put to the model and the seconds per claim of this run (replies kept
+    from an earlier run cost nothing)."""
     backend = name.partition(":")[2]
     check = KeptReplies(chat_model(backend, Settings()), backend, replies)
     settled = SettledJudge(offline, check, load_band("judge"), name=f"llm:{backend}")
     measured = []
     for labelled in labelled_sets():
         offline.prefetch([(c.claim, list(c.passages)) for cases in labelled.parts.values() for c in cases])
-        started, asked = time.perf_counter(), 0
-        for cases in labelled.parts.values():
-            asked += sum(settled.band.unsure(offline.judge(c.claim, list(c.passages)).score) for c in cases)
-        result = measure(settled, labelled)
-        seconds = time.perf_counter() - started
-        alone = measure(offline, labelled)
-        for part in ("tune", "heldout"):
-            mine, theirs = getattr(result, part), getattr(alone, part)
+        started, asked, parts = time.perf_counter(), 0, {}
+        for part, cases in labelled.parts.items():
+            labels, alone, says = [c.supported for c in cases], [], []
+            for case in cases:
+                verdict, reply = settled.settle(case.claim, list(case.passages))
+                alone.append(verdict.supported)
+                says.append(verdict.supported if reply is None else ModelCheck.says_yes(reply))
+                asked += reply is not None
+            parts[part] = PartAccuracy(balanced_accuracy=balanced(labels, says), pairs=len(cases))
             print(
-                f"{labelled.name:9s} {part:8s} {mine.pairs:5d} pairs {name} {mine.balanced_accuracy:.3f}, "
-                f"offline judge {theirs.balanced_accuracy:.3f}"
+                f"{labelled.name:9s} {part:8s} {len(cases):5d} pairs {name} {balanced(labels, says):.3f}, "
+                f"offline judge {balanced(labels, alone):.3f}"
             )
         pairs = sum(map(len, labelled.parts.values()))
-        print(f"{labelled.name:9s} {asked} of {pairs} pairs in the band; {seconds / pairs:.2f} s per claim this run")
-        measured.append(result)
+        seconds = (time.perf_counter() - started) / pairs
+        print(f"{labelled.name:9s} {asked} of {pairs} pairs put to the model; {seconds:.2f} s per claim this run")
+        measured.append(SetAccuracy(labelled_set=labelled.name, measured="this run", **parts))
     return measured
 
 

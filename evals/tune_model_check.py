@@ -60,8 +60,7 @@ def judged_pairs(settled: SettledJudge) -> tuple[dict[str, list[Judged]], list[s
         settled.offline.prefetch([(c.claim, list(c.passages)) for c in cases])
         rows = []
         for case in cases:
-            verdict = settled.offline.judge(case.claim, list(case.passages))
-            reply = settled.second_opinion(case.claim, list(case.passages), verdict)
+            verdict, reply = settled.settle(case.claim, list(case.passages))
             says = None if reply is None else ModelCheck.says_yes(reply)
             rows.append(Judged(case.supported, verdict.supported, verdict.score, says))
         asked = sum(r.model_says is not None for r in rows)
@@ -93,8 +92,9 @@ def main(argv: list[str] | None = None) -> None:
     embeddings = load_embeddings()
     offline = OfflineJudge(embeddings, SavedVectors(embeddings))
     check = KeptReplies(chat_model("local", Settings()), "local", args.replies)
-    low, high = WIDEST
-    widest = CheckBand(fitted_on=["not fitted: every score it may be asked about"], unsure_below=low, unsure_above=high)
+    widest = CheckBand(
+        fitted_on=["not fitted: every score it may be asked about"], unsure_below=WIDEST[0], unsure_above=WIDEST[1]
+    )
     found, fitted_on = judged_pairs(SettledJudge(offline, check, widest, name="llm:local"))
     low, high, best = fit_band(found)
     for name, rows in found.items():

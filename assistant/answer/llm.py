@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
@@ -101,6 +102,11 @@ class LLMAnswerer(Answerer):
         if self._model is None:
             self._model = chat_model(self.name, self.settings)
         return self._model
+
+    @cached_property
+    def _check(self) -> ModelCheck:
+        """The one-word check on the same model, its prompt read once (`assistant/model_check.py`)."""
+        return ModelCheck(self.model)
 
     def rewrite(self, question: str, history: list[Message]) -> str:
         if not is_follow_up(question, history):
@@ -244,7 +250,7 @@ class LLMAnswerer(Answerer):
             return checked
         evidence = " ".join(sources[n].text for n in checked.cited if n in sources)
         try:
-            reply = ModelCheck(self.model).reply(checked.claim, evidence)
+            reply = self._check.reply(checked.claim, evidence)
         except Exception as error:  # no check in time: keep the offline judge's verdict
             log.warning("the %s model's check failed: %s", self.name, error)
             return checked
