@@ -1,11 +1,11 @@
 """Where the offline judge is unsure, a language model settles it with one word.
 
-The offline judge reads words, numbers and names; a paraphrase ("Washington is stepping up its
-efforts" for "U.S. efforts ... are intensifying") or a reversal it has no word for can leave its
-score in the middle. There a chat model reads the evidence and the claim together and answers yes
-or no (`prompts/check.txt`): about a second on the local model, so it is asked only inside the
-band of scores where the offline judge is unsure, and never about a claim with a number or name the
-evidence lacks (the offline judge's word on those is final).
+The offline judge reads words, numbers and names; a paraphrase ("Rising costs led the council to
+delay its vote" for "The council has postponed the vote, citing rising costs") or a reversal it has
+no word for can leave its score in the middle. There a chat model reads the evidence and the claim
+together and answers yes or no (`prompts/check.txt`): about a second on the local model, so it is
+asked only inside the band of scores where the offline judge is unsure, and never about a claim with
+a number or name the evidence lacks (the offline judge's word on those is final).
 
 The verifier of model answers (`answer/llm.py`) and the eval judge `offline+llm` each have their band
 in `assistant/data/model_check.json`, written by `python -m evals.tune_model_check`: the judge's is
