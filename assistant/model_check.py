@@ -29,7 +29,11 @@ from assistant.prompts import prompt_text
 from assistant.text import strip_markers
 
 BAND_PATH = Path(__file__).parent / "data" / "model_check.json"
-MODEL_READS = 2  # passage sentences closest to the claim, for the eval judge (the verifier gives the cited ones)
+# The eval judge asks the model only about evidence of at most this many sentences, which it reads whole
+# (the verifier gives it the sentences a claim cites). Given the 2-3 sentences closest to a claim out of
+# WiCE's ~16, the local model did worse than the offline judge reading them all (balanced accuracy 0.69
+# against 0.72 on WiCE-dev's tuning part, 2026-12-03): it cannot judge what it did not read.
+MODEL_READS = 3
 
 
 class CheckBand(BaseModel):
@@ -72,11 +76,12 @@ class ModelCheck:
 class SettledJudge:
     """The offline judge, with a model's one-word check deciding the claims it is unsure of.
 
-    The model reads the passage sentences the claim was matched to (`MODEL_READS` closest, and the one
-    sharing most of its words), not every passage: WiCE gives ~19 evidence sentences a claim, which
-    would cost the local model ~5 s to read. On short news claims it is more accurate than the offline
-    judge alone, on WiCE's long encyclopedic ones less (`evals/README.md`, "The offline judge, the model
-    settling"); it costs about a second for each claim in the band."""
+    The model is asked only where it can read all the evidence (`MODEL_READS` sentences at most), as a
+    reader of the product's answers does: a sentence of an answer and the one to three sentences it cites.
+    Longer evidence (WiCE gives ~16 sentences a claim, ~5 s of the local model's reading) is left to the
+    offline judge, which reads it all. On short news claims the model is more accurate than the offline
+    judge alone (`evals/README.md`, "The offline judge, the model settling"); it costs about a second for
+    each claim it is asked about."""
 
     def __init__(self, offline: OfflineJudge, check: ModelCheck, band: CheckBand, name: str) -> None:
         self.offline = offline
@@ -93,13 +98,16 @@ class SettledJudge:
         return JudgeVerdict(supported=supported, score=float(supported), reasons=[reason, *verdict.reasons])
 
     def settle(self, claim: str, passages: list[str]) -> tuple[JudgeVerdict, str | None]:
-        """The offline verdict, and the model's reply where that verdict is unsure and the claim names nothing
-        the passages lack (else None): the claim is measured once for both."""
+        """The offline verdict, and the model's reply where that verdict is unsure, the claim names nothing
+        the passages lack and the evidence is short enough to read whole (else None): the claim is measured
+        once for both."""
         claim, passages = strip_markers(claim), [p for p in passages if p.strip()]
         if not claim or not passages:
             return self.offline.judge(claim, passages), None
         evidence = self.offline.evidence(claim, passages)
         verdict = self.offline.verdict(evidence)
         if not self.band.unsure(verdict.score) or evidence.missing_numbers or evidence.missing_names:
+            return verdict, None
+        if evidence.evidence_sentences > MODEL_READS:
             return verdict, None
         return verdict, self.check.reply(claim, self.offline.focused(claim, passages, keep=MODEL_READS))

@@ -5,8 +5,9 @@ on, beside the verifier's band (`VERIFIER_BAND`, set by hand).
     python -m evals.tune_model_check [--replies FILE]
 
 Every tuning pair of every labelled set (`evals/judge_sets.py`) is judged offline; those it scores
-within `WIDEST` (and that name no number or name the evidence lacks) are put to the local model once,
-about a second each (`--replies` keeps the replies, so a second run costs no model time). The band
+within `WIDEST` (naming no number or name the evidence lacks, with evidence short enough for the model to
+read whole: `assistant.model_check.MODEL_READS`) are put to the local model once, about a second each
+(`--replies` keeps the replies, so a second run costs no model time). The band
 chosen has the best mean balanced accuracy over the tuning parts, the offline judge deciding outside
 it and the model inside; of equals, the narrower (fewer checks). Held-out parts are never read.
 

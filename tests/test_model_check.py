@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
 
-from assistant import Settings, SettledJudge, load_band, local_model_installed
-from assistant.model_check import BAND_PATH
+from assistant import CheckBand, ModelCheck, Settings, SettledJudge, load_band, local_model_installed, offline_judge
+from assistant.model_check import BAND_PATH, MODEL_READS
 from evals.judges import (
     SAME_CHECKS,
     SET_NAMES,
@@ -45,6 +47,25 @@ def test_the_fitted_band_is_where_the_model_beats_the_offline_judge() -> None:
     assert best == 1.0
     assert (low, high) == (0.2, 0.8)  # the narrowest band holding every pair the offline judge gets wrong
     assert accuracy(rows, 1, 0) < 1.0  # an empty band is the offline judge alone
+
+
+def test_the_model_is_asked_only_about_evidence_it_reads_whole() -> None:
+    """The one-word check reads all the evidence or is not asked: given a few of many sentences (WiCE's
+    ~16), the local model judged worse than the offline judge reading them all. The chat model here is
+    LangChain's scripted one, answering "No" to everything, so any verdict it decided would flip."""
+    check = ModelCheck(GenericFakeChatModel(messages=iter([AIMessage(content="No")] * 4)))
+    everywhere = CheckBand(fitted_on=["test"], unsure_below=0.0, unsure_above=1.0)
+    judge = SettledJudge(offline_judge(), check, everywhere, name="llm:scripted")
+    claim = "The council has postponed the vote on the new bridge until spring."
+    said = "The council has postponed the vote on the new bridge until spring, citing rising costs."
+    others = [f"Item {n} on the agenda, the library's opening hours, was agreed without a vote." for n in range(5)]
+    short, long = [said], [*others[:MODEL_READS], said, *others[MODEL_READS:]]
+    verdict, reply = judge.settle(claim, short)
+    assert verdict.supported and reply == "No"  # read whole: the model decides
+    assert judge.judge(claim, short).supported is False
+    verdict, reply = judge.settle(claim, long)
+    assert verdict.supported and reply is None  # too long to read whole: the offline verdict stands
+    assert judge.judge(claim, long).supported is True
 
 
 def test_the_settled_judge_is_named_measured_apart_and_warns_on_its_own_filter() -> None:
