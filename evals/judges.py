@@ -2,9 +2,11 @@
 
 A language model's sentences (`local`, `openai`, `ollama`) are filtered by the offline judge before
 anyone sees them, so the offline judge's faithfulness figure for such a model grades its own filter:
-near 100 % by construction. `auto` (the default) grades those models with the LLM judge when the
-local model is installed, and everything else with the offline judge; when no model can judge, the
-offline judge grades them and the report says the figure is circular.
+near 100 % by construction. `auto` (the default) picks by measured accuracy where the local model is
+installed: those models are graded by the LLM judge, everything else by `offline+llm` (the offline
+judge, the model settling what it is unsure of: the most accurate judge on every labelled set, but
+the filter's own check for the language models). Without the local model the offline judge grades
+everything, and the report says the language models' figure is circular.
 
 Every judge carries its balanced accuracy on each labelled set (`evals/judge_sets.py`), read from
 `results/judges/<judge>.json` (written by `python -m evals.judge_accuracy`) so a report costs no
@@ -129,7 +131,7 @@ def grading(requested: str, model: str) -> Grading:
     """The judge for `model`'s faithfulness: `auto` avoids grading a filter with itself where a model can judge."""
     filtered_by = "offline" if filtered_by_offline_judge(model) else None
     if requested == "auto":
-        name = "llm:local" if filtered_by and local_model_installed() else "offline"
+        name = ("llm:local" if filtered_by else "offline+llm:local") if local_model_installed() else "offline"
     else:
         name = judge_name(requested)
     if filtered_by == name:

@@ -36,11 +36,12 @@ HOSTILE = "<script>window.__q = 1</script>"
 def test_language_models_are_never_graded_silently_by_their_own_filter() -> None:
     assert not filtered_by_offline_judge("extractive")
     assert all(filtered_by_offline_judge(m) for m in ("local", "openai", "ollama"))
-    assert grading("auto", "extractive").model_dump() == {"judge": "offline", "filtered_by": None, "warning": None}
-    auto_local = grading("auto", "local")
-    if local_model_installed():
+    auto_extractive, auto_local = grading("auto", "extractive"), grading("auto", "local")
+    if local_model_installed():  # the most accurate judge that is not the model's own filter
+        assert auto_extractive.model_dump() == {"judge": "offline+llm:local", "filtered_by": None, "warning": None}
         assert auto_local.judge == "llm:local" and auto_local.warning == SELF_GRADED
     else:
+        assert auto_extractive.model_dump() == {"judge": "offline", "filtered_by": None, "warning": None}
         assert auto_local.judge == "offline" and auto_local.warning == CIRCULAR
     assert grading("offline", "openai").warning == CIRCULAR and grading("offline", "openai").filtered_by == "offline"
     assert grading("llm", "local").model_dump() == {
@@ -99,6 +100,7 @@ def test_extractive_eval_names_its_judge_with_accuracies_and_escapes_hostile_tex
     ]  # fmt: skip
     dataset.write_text("".join(json.dumps(row) + "\n" for row in rows))
     args = ["eval", "--dataset", str(dataset), "--corpus", str(REPO / "tests/data/hostile"), "--out", str(tmp_path)]
+    args += ["--judge", "offline"]  # what `auto` picks without the local model; no model to start here
     result = CliRunner().invoke(app, args)
     assert result.exit_code in (0, 1), result.output  # two questions: a bar may miss
     assert "Judge used: offline for extractive's faithfulness and citation precision" in result.output
@@ -131,15 +133,17 @@ def test_local_model_is_graded_by_another_judge_or_warned_circular(tmp_path: Pat
     assert result.exit_code in (0, 1), result.output
     report = json.loads((tmp_path / "report.json").read_text())
     gradings = {r["summary"]["model"]: r["summary"]["grading"] for r in report["runs"]}
-    assert gradings["extractive"]["judge"] == "offline" and gradings["local"]["filtered_by"] == "offline"
+    assert gradings["local"]["filtered_by"] == "offline"
     html = (tmp_path / "report.html").read_text()
     if local_model_installed():
+        assert gradings["extractive"] == {"judge": "offline+llm:local", "filtered_by": None, "warning": None}
         assert gradings["local"] == {"judge": "llm:local", "filtered_by": "offline", "warning": SELF_GRADED}
-        assert [c["name"] for c in report["judges"]] == ["offline", "llm:local"]
+        assert [c["name"] for c in report["judges"]] == ["offline", "offline+llm:local", "llm:local"]
         sentences = [s for s in report["runs"][1]["results"][0]["sentences"]]
         assert all(s["reasons"][0].startswith("llm:local") for s in sentences)
         assert "Judge used: llm:local for local's" in result.output and "graded by the <b>llm:local</b> judge" in html
     else:
+        assert gradings["extractive"]["judge"] == "offline"
         assert gradings["local"]["warning"] == CIRCULAR and "circular: these sentences" in html
     for card in report["judges"]:
         assert [s["labelled_set"] for s in card["accuracy"]] == list(SET_NAMES)
