@@ -39,6 +39,7 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env.setenv("ASSISTANT_DATA_DIR", str(out / "data"))
         env.setenv("ASSISTANT_MODEL", "extractive")
         args = ["eval", "--dataset", str(out / "questions.csv"), "--corpus", str(CORPUS), "--out", str(out)]
+        args += ["--judge", "offline"]  # the export is tested here, not the judge: no local model to start
         result = CliRunner().invoke(app, args)
     assert result.exit_code in (0, 1), result.output  # two questions: a bar may miss
     return out
