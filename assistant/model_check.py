@@ -16,6 +16,7 @@ about its own sentences is not the labelled claims' reader.
 from __future__ import annotations
 
 import json
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -27,6 +28,8 @@ from pydantic import BaseModel, ConfigDict
 from assistant.judge import JudgeVerdict, OfflineJudge
 from assistant.prompts import prompt_text
 from assistant.text import strip_markers
+
+log = logging.getLogger(__name__)
 
 BAND_PATH = Path(__file__).parent / "data" / "model_check.json"
 # The eval judge asks the model only about evidence of at most this many sentences, which it reads whole
@@ -90,7 +93,13 @@ class SettledJudge:
         self.name = name
 
     def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
-        verdict, reply = self.settle(claim, passages)
+        try:
+            verdict, reply = self.settle(claim, passages)
+        except Exception as error:  # the model's server failed: the offline verdict stands, and says so
+            log.warning("%s's check failed: %s", self.name, error)
+            offline = self.offline.judge(claim, passages)
+            failed = f"{self.name}'s check failed ({str(error)[:80]}); the offline judge's verdict stands"
+            return offline.model_copy(update={"reasons": [failed, *offline.reasons]})
         if reply is None:
             return verdict
         supported = ModelCheck.says_yes(reply)

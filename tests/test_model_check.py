@@ -68,6 +68,20 @@ def test_the_model_is_asked_only_about_evidence_it_reads_whole() -> None:
     assert judge.judge(claim, long).supported is True
 
 
+def test_a_failing_model_leaves_the_offline_verdict_and_says_so() -> None:
+    """An eval is not lost to the model's server: the sentence keeps the offline judge's verdict, and its
+    reasons (shown in the report) say the check failed. The scripted model here has no reply left."""
+    nothing = ModelCheck(GenericFakeChatModel(messages=iter([])))
+    everywhere = CheckBand(fitted_on=["test"], unsure_below=0.0, unsure_above=1.0)
+    judge = SettledJudge(offline_judge(), nothing, everywhere, name="llm:scripted")
+    claim = "The council has postponed the vote on the new bridge until spring."
+    passage = ["The council has postponed the vote on the new bridge until spring, citing rising costs."]
+    verdict = judge.judge(claim, passage)
+    offline = judge.offline.judge(claim, passage)
+    assert verdict.supported == offline.supported and verdict.score == offline.score
+    assert verdict.reasons[0].startswith("llm:scripted's check failed") and verdict.reasons[1:] == offline.reasons
+
+
 def test_the_settled_judge_is_named_measured_apart_and_warns_on_its_own_filter() -> None:
     assert judge_name("offline+llm") == "offline+llm:local"
     assert judge_name("offline+llm:openai") == "offline+llm:openai"
