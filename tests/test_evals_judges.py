@@ -37,7 +37,7 @@ def test_language_models_are_never_graded_silently_by_their_own_filter() -> None
     assert not filtered_by_offline_judge("extractive")
     assert all(filtered_by_offline_judge(m) for m in ("local", "openai", "ollama"))
     auto_extractive, auto_local = grading("auto", "extractive"), grading("auto", "local")
-    if local_model_installed():  # the most accurate judge that is not the model's own filter
+    if local_model_installed():  # the measured judges that are not the model's own filter
         assert auto_extractive.model_dump() == {"judge": "offline+llm:local", "filtered_by": None, "warning": None}
         assert auto_local.judge == "llm:local" and auto_local.warning == SELF_GRADED
     else:
