@@ -93,15 +93,15 @@ class SettledJudge:
         self.name = name
 
     def judge(self, claim: str, passages: list[str]) -> JudgeVerdict:
+        verdict, question = self._measure(claim, passages)
+        if question is None:
+            return verdict
         try:
-            verdict, reply = self.settle(claim, passages)
+            reply = self.check.reply(*question)
         except Exception as error:  # the model's server failed: the offline verdict stands, and says so
             log.warning("%s's check failed: %s", self.name, error)
-            offline = self.offline.judge(claim, passages)
             failed = f"{self.name}'s check failed ({str(error)[:80]}); the offline judge's verdict stands"
-            return offline.model_copy(update={"reasons": [failed, *offline.reasons]})
-        if reply is None:
-            return verdict
+            return verdict.model_copy(update={"reasons": [failed, *verdict.reasons]})
         supported = ModelCheck.says_yes(reply)
         reason = f"the offline judge was unsure ({verdict.score:.2f}); {self.name} said {reply[:8]!r}"
         return JudgeVerdict(supported=supported, score=float(supported), reasons=[reason, *verdict.reasons])
@@ -109,7 +109,12 @@ class SettledJudge:
     def settle(self, claim: str, passages: list[str]) -> tuple[JudgeVerdict, str | None]:
         """The offline verdict, and the model's reply where that verdict is unsure, the claim names nothing
         the passages lack and the evidence is short enough to read whole (else None): the claim is measured
-        once for both."""
+        once for both. A failing model raises here: a measurement must not pass off the offline verdict."""
+        verdict, question = self._measure(claim, passages)
+        return verdict, None if question is None else self.check.reply(*question)
+
+    def _measure(self, claim: str, passages: list[str]) -> tuple[JudgeVerdict, tuple[str, str] | None]:
+        """The offline verdict, and the (claim, evidence) to put to the model, if it is to be asked."""
         claim, passages = strip_markers(claim), [p for p in passages if p.strip()]
         if not claim or not passages:
             return self.offline.judge(claim, passages), None
@@ -119,4 +124,4 @@ class SettledJudge:
             return verdict, None
         if evidence.evidence_sentences > MODEL_READS:
             return verdict, None
-        return verdict, self.check.reply(claim, self.offline.focused(claim, passages, keep=MODEL_READS))
+        return verdict, (claim, self.offline.focused(claim, passages, keep=MODEL_READS))

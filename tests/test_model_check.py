@@ -49,15 +49,24 @@ def test_the_fitted_band_is_where_the_model_beats_the_offline_judge() -> None:
     assert accuracy(rows, 1, 0) < 1.0  # an empty band is the offline judge alone
 
 
+COUNCIL_CLAIM = "The council has postponed the vote on the new bridge until spring."
+COUNCIL_PASSAGE = "The council has postponed the vote on the new bridge until spring, citing rising costs."
+
+
+def scripted_judge(*replies: str) -> SettledJudge:
+    """The real offline judge, with LangChain's scripted chat model giving `replies` in turn (then failing)
+    and a band that asks it about every score."""
+    check = ModelCheck(GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies])))
+    everywhere = CheckBand(fitted_on=["test"], unsure_below=0.0, unsure_above=1.0)
+    return SettledJudge(offline_judge(), check, everywhere, name="llm:scripted")
+
+
 def test_the_model_is_asked_only_about_evidence_it_reads_whole() -> None:
     """The one-word check reads all the evidence or is not asked: given a few of many sentences (WiCE's
     ~16), the local model judged worse than the offline judge reading them all. The chat model here is
     LangChain's scripted one, answering "No" to everything, so any verdict it decided would flip."""
-    check = ModelCheck(GenericFakeChatModel(messages=iter([AIMessage(content="No")] * 4)))
-    everywhere = CheckBand(fitted_on=["test"], unsure_below=0.0, unsure_above=1.0)
-    judge = SettledJudge(offline_judge(), check, everywhere, name="llm:scripted")
-    claim = "The council has postponed the vote on the new bridge until spring."
-    said = "The council has postponed the vote on the new bridge until spring, citing rising costs."
+    judge = scripted_judge(*["No"] * 4)
+    claim, said = COUNCIL_CLAIM, COUNCIL_PASSAGE
     others = [f"Item {n} on the agenda, the library's opening hours, was agreed without a vote." for n in range(5)]
     short, long = [said], [*others[:MODEL_READS], said, *others[MODEL_READS:]]
     verdict, reply = judge.settle(claim, short)
@@ -71,11 +80,8 @@ def test_the_model_is_asked_only_about_evidence_it_reads_whole() -> None:
 def test_a_failing_model_leaves_the_offline_verdict_and_says_so() -> None:
     """An eval is not lost to the model's server: the sentence keeps the offline judge's verdict, and its
     reasons (shown in the report) say the check failed. The scripted model here has no reply left."""
-    nothing = ModelCheck(GenericFakeChatModel(messages=iter([])))
-    everywhere = CheckBand(fitted_on=["test"], unsure_below=0.0, unsure_above=1.0)
-    judge = SettledJudge(offline_judge(), nothing, everywhere, name="llm:scripted")
-    claim = "The council has postponed the vote on the new bridge until spring."
-    passage = ["The council has postponed the vote on the new bridge until spring, citing rising costs."]
+    judge = scripted_judge()
+    claim, passage = COUNCIL_CLAIM, [COUNCIL_PASSAGE]
     verdict = judge.judge(claim, passage)
     offline = judge.offline.judge(claim, passage)
     assert verdict.supported == offline.supported and verdict.score == offline.score
@@ -110,7 +116,7 @@ def test_the_settled_judges_figures_cover_every_set_and_say_when_stale() -> None
 def test_the_local_model_settles_what_the_offline_judge_is_unsure_of() -> None:
     judge = make_judge("offline+llm:local", Settings())
     assert isinstance(judge, SettledJudge)
-    passage = ["The council has postponed the vote on the new bridge until spring, citing rising costs."]
+    passage = [COUNCIL_PASSAGE]
     cases = {
         "Rising costs led the council to delay its vote on the bridge.": True,
         "The council brought the vote on the new bridge forward to this winter.": False,
