@@ -333,6 +333,8 @@ MEASURED = ["font-size", "font-family", "line-height", "padding-top", "border-to
 def measure(page: Page) -> dict[str, object]:
     launcher, panel = page.locator("#news-assistant-launcher"), page.locator("#news-assistant-panel")
     frame = panel.locator("iframe")
+    # The panel slides in over 0.2 s; a box read mid-slide is off by a fraction of a pixel (a CI failure).
+    panel.evaluate("el => Promise.all(el.getAnimations().map(a => a.finished))")
     return {
         "launcher": launcher.bounding_box(),
         "launcher style": style_of(launcher, *MEASURED),
