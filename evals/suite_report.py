@@ -3,8 +3,9 @@
     python -m evals.suite_report [--model extractive] [--model local] [--out evals/results/suites]
 
 Prints one row per corpus, split and model (answer correctness, unanswerable refused, answerable
-wrongly refused, false premises corrected, two-fact questions, faithfulness by the offline judge,
-median seconds) and writes them as JSON. This is the table every answering change is judged by.
+wrongly refused, false premises corrected, other premises wrongly doubted, two-fact questions,
+faithfulness by the offline judge, median seconds) and writes them as JSON. This is the table every
+answering change is judged by.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ COLUMNS = {
     "unanswerable_refused": "unans. refused",
     "answerable_answered": "ans. answered",
     "false_premise_corrected": "premise fixed",
+    "premise_wrongly_doubted": "premise doubted wrongly",
     "two_fact_correct": "two-fact",
     "faithfulness": "faithful",
     "latency_median_s": "p50 s",
@@ -61,7 +63,9 @@ def main() -> None:
     for suite, split, summary in rows:
         values = [f"{getattr(summary, key):.2f}" for key in COLUMNS]
         table.add_row(suite, split, summary.model, str(summary.questions), *values)
-    Console().print(table)
+    console = Console()
+    console.width = max(console.width, 160)  # piped to a file, rich's default 80 columns cut every figure
+    console.print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     for model in {summary.model for *_, summary in rows}:
         data = [

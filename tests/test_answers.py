@@ -164,6 +164,16 @@ def test_a_false_premise_is_corrected_first(bot: Assistant) -> None:
     assert "urged Mongolia to detain Putin" in answer.sentences[1].text
 
 
+@pytest.mark.parametrize("question", ["When did Mongolia arrest Putin?", "When did Putin cancel his trip to Mongolia?"])
+def test_a_false_premise_is_corrected_though_its_sentences_state_what_is_asked(bot: Assistant, question: str) -> None:
+    """Asking for a value does not make the premise true: the sentences about the visit give dates (the
+    warrant's, the visit's), and answering with one of them would grant an arrest or a cancellation that
+    never happened. (A rule that let a value question through whenever a sentence as relevant as the
+    premise's stated such a value cleared some rewordings, and answered both of these with a date.)"""
+    answer = bot.ask(question)
+    assert answer.text.startswith("The articles do not support what the question takes for granted"), answer.text
+
+
 def test_the_answering_words_are_marked(bot: Assistant) -> None:
     answer = bot.ask("What share of Mongolia's exports go to China?")
     first = answer.sentences[0]

@@ -128,6 +128,21 @@ def test_a_model_that_refuses_everything_is_scored_not_skipped() -> None:
     assert "answer_correctness 0.50 < 0.60" in failures and "citation_recall 0.00 < 0.60" in failures
 
 
+def test_a_doubted_premise_counts_against_the_model_only_where_the_premise_is_true(tmp_path: Path) -> None:
+    results = [
+        result(id="fp", category="false_premise", premise_doubted=True),
+        result(id="a", premise_doubted=True),
+        result(id="b"),
+        result(id="c", category="unanswerable", answerable=False, refused=True),
+    ]
+    summary = summarise("m", results)
+    assert summary.premise_wrongly_doubted == pytest.approx(1 / 3) and summary.false_premise_corrected == 1.0
+    assert summarise("m", results[:1]).premise_wrongly_doubted == 0.0  # nothing else asked, nothing doubted wrongly
+    bar = tmp_path / "t.toml"
+    bar.write_text("[default]\nmax_premise_wrongly_doubted = 0.1\n")
+    assert check(summary, load_thresholds(bar)) == ["premise_wrongly_doubted 0.33 > 0.10"]
+
+
 def test_thresholds_file_rejects_unknown_metrics(tmp_path: Path) -> None:
     bad = tmp_path / "t.toml"
     bad.write_text("[default]\nmin_faithfulnes = 0.9\n")
